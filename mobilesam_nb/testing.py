@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['project_root', 'shared_dir']
 
-# %% ../nbs/09_testing.ipynb #ae202f0a
+# %% ../nbs/09_testing.ipynb #62edfcab
 import os
 from pathlib import Path
 
-# %% ../nbs/09_testing.ipynb #bc85c228
+# %% ../nbs/09_testing.ipynb #fed5f111
 def project_root() -> Path:
     "The folder that holds `settings.ini`: the project checkout this package was installed from."
     here = Path(__file__).resolve() if '__file__' in globals() else Path.cwd().resolve()
@@ -17,7 +17,7 @@ def project_root() -> Path:
         if (folder/'settings.ini').exists(): return folder
     raise FileNotFoundError(f'no settings.ini above {here}: is mobilesam_nb installed from a checkout?')
 
-# %% ../nbs/09_testing.ipynb #e47d310b
+# %% ../nbs/09_testing.ipynb #28d1e6fa
 def shared_dir(name: str = '') -> Path | None:
     "`shared/name` beside the project root (or under `$MOBILESAM_SHARED`); None where it is absent."
     base = Path(os.environ['MOBILESAM_SHARED']) if 'MOBILESAM_SHARED' in os.environ else project_root().parent/'shared'
