@@ -20,7 +20,7 @@ $(STAMP): settings.ini setup.py pyproject.toml | $(PY)
 
 ## demo: finetune the sample config on data_samples/ and print a before/after table
 demo: install
-	$(VENV)/bin/mobilesam_demo
+	$(PY) scripts/demo.py
 
 ## test: run every notebook's tests (nbdev_test), failing on any failure
 test: install
