@@ -23,9 +23,10 @@ demo: install
 	$(PY) scripts/demo.py
 
 ## test: run every notebook's tests (nbdev_test), failing on any failure
+# Two notebooks run at once with one torch thread each: more threads than cores makes torch many times slower.
 test: install
 	$(VENV)/bin/nbdev_export
-	$(VENV)/bin/nbdev_test --n_workers 2 --timing
+	OMP_NUM_THREADS=1 $(VENV)/bin/nbdev_test --n_workers 2 --timing
 
 ## lab: JupyterLab on the notebooks
 lab: install

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['atomic_save', 'tensor_hash', 'weights_hash', 'feature_key', 'FeatureStore', 'prepare_image', 'EmbeddingCache']
 
-# %% ../nbs/16_cache.ipynb #8dcadead
+# %% ../nbs/16_cache.ipynb #72afc163
 import hashlib, os, tempfile
 from collections import OrderedDict
 from pathlib import Path
@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-# %% ../nbs/16_cache.ipynb #4549d227
+# %% ../nbs/16_cache.ipynb #6e7ea4bf
 def _fsync_dir(folder: Path):
     "Make a rename in `folder` durable (a no-op where folders cannot be opened, e.g. Windows)."
     try: fd = os.open(folder, os.O_RDONLY)
@@ -37,7 +37,7 @@ def atomic_save(obj, path, writer=torch.save):
     _fsync_dir(path.parent)
     return path
 
-# %% ../nbs/16_cache.ipynb #57bfd290
+# %% ../nbs/16_cache.ipynb #be10396c
 def _update_with_tensor(h, t: torch.Tensor):
     t = t.detach().cpu().contiguous()
     h.update(f'{t.dtype}|{tuple(t.shape)}|'.encode())
@@ -59,7 +59,7 @@ def feature_key(content_hash: str, weights: str, img_size: int, kind: str = 'ima
     "The key of one stored feature: hash of (kind, image content hash, weights hash, img_size)."
     return hashlib.sha256(f'{kind}|{content_hash}|{weights}|{int(img_size)}'.encode()).hexdigest()
 
-# %% ../nbs/16_cache.ipynb #1f40d2b9
+# %% ../nbs/16_cache.ipynb #1fda0fb5
 class FeatureStore:
     "Tensors on disk keyed by `feature_key`, one float16 file each, with an in-memory LRU of up to `memory_mb`."
     def __init__(self, root, dtype=torch.float16, memory_mb: float = 512):
@@ -93,7 +93,7 @@ class FeatureStore:
         atomic_save(t, self.path(key))
         self._remember(key, t)
 
-# %% ../nbs/16_cache.ipynb #ae2964ff
+# %% ../nbs/16_cache.ipynb #aec816e4
 def prepare_image(model, image: torch.Tensor):
     "3 x H x W uint8 image -> (1 x 3 x S x S normalised padded input on the model's device, (h, w) resized size)."
     from mobilesam_nb.sam import ResizeLongestSide
@@ -103,7 +103,7 @@ def prepare_image(model, image: torch.Tensor):
     input_size = tuple(x.shape[-2:])
     return model.preprocess(x), input_size
 
-# %% ../nbs/16_cache.ipynb #b9197e92
+# %% ../nbs/16_cache.ipynb #7f10e738
 class EmbeddingCache:
     "Image embeddings of `model.image_encoder`, stored float16 under `root` by (image, encoder weights, img_size)."
     def __init__(self, model, root, memory_mb: float = 512):

@@ -6,7 +6,7 @@
 __all__ = ['USER_ERRORS', 'run_main', 'parse', 'train_parser', 'summary_table', 'train', 'train_main', 'eval_parser', 'eval_main',
            'check_data_parser', 'check_data_main', 'starting_checkpoint', 'demo_parser', 'demo', 'demo_main']
 
-# %% ../nbs/21_cli.ipynb #f4b229f2
+# %% ../nbs/21_cli.ipynb #4b46de08
 import argparse, contextlib, sys, time, traceback
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import torch
 
 from .config import load_config, save_config
 
-# %% ../nbs/21_cli.ipynb #ce494944
+# %% ../nbs/21_cli.ipynb #0178ddb2
 USER_ERRORS = (ValueError, FileNotFoundError, TypeError, KeyError)
 
 def run_main(prog: str, body, argv, debug: bool) -> int:
@@ -33,13 +33,13 @@ def parse(parser: argparse.ArgumentParser, argv) -> argparse.Namespace | int:
     try: return parser.parse_args(argv)
     except SystemExit as e: return int(e.code or 0)
 
-# %% ../nbs/21_cli.ipynb #1e164dc1
+# %% ../nbs/21_cli.ipynb #4e71773a
 def train_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='mobilesam_train', description='Finetune MobileSAM (or SAM) as a JSON config says.')
     p.add_argument('--config', required=True, help='the JSON training config')
     p.add_argument('--resume', default=None, help="'auto' (OUTPUT_DIR/last.pth when it exists) or a checkpoint path")
-    p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE',
-                   help='override a config key, e.g. --set optimizer.lr=3e-4 (repeatable)')
+    p.add_argument('--set', dest='overrides', action='extend', nargs='+', default=[], metavar='KEY=VALUE',
+                   help='override config keys, e.g. --set optimizer.lr=3e-4 epochs=3 (repeatable)')
     p.add_argument('--debug', action='store_true', help='show tracebacks')
     p.add_argument('--quiet', action='store_true', help='no progress bars or per-epoch lines')
     return p
@@ -81,7 +81,7 @@ def train_main(argv=None) -> int:
     return run_main('mobilesam_train', lambda: train(args.config, args.overrides, args.resume, args.quiet) and 0,
                     argv, args.debug)
 
-# %% ../nbs/21_cli.ipynb #92351f2e
+# %% ../nbs/21_cli.ipynb #fc06649a
 def eval_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='mobilesam_eval', description='Prompt-based evaluation of a checkpoint on a dataset.')
     p.add_argument('--checkpoint', required=True, help='official .pt or a training checkpoint (last.pth, best.pth)')
@@ -123,7 +123,7 @@ def check_data_main(argv=None) -> int:
     return run_main('mobilesam_check_data', lambda: run_check_data(args.data, args.format, args.annotations),
                     argv, args.debug)
 
-# %% ../nbs/21_cli.ipynb #0534d3b1
+# %% ../nbs/21_cli.ipynb #36c636e2
 def starting_checkpoint(path='checkpoints/mobile_sam.pt', timeout: float = 10.0) -> str | None:
     "`path` if it exists, else try the official download to it (fails fast offline), else None with a one-line note."
     from mobilesam_nb.build import download_checkpoint
@@ -144,9 +144,10 @@ def demo_parser() -> argparse.ArgumentParser:
     p.add_argument('--data-dir', default='outputs/demo_data', help='where the generated training images go')
     p.add_argument('--n-train', type=int, default=400, help='generated training images')
     p.add_argument('--checkpoint', default='checkpoints/mobile_sam.pt', help='pretrained weights, if present')
-    p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE')
-    p.add_argument('--threads', type=int, default=1,
-                   help='torch CPU threads (default 1: on a small shared CPU, 2 threads ran the encoder 20x slower than 1)')
+    p.add_argument('--set', dest='overrides', action='extend', nargs='+', default=[], metavar='KEY=VALUE',
+                   help='config overrides, e.g. --set optimizer.lr=1e-3 epochs=3')
+    p.add_argument('--threads', type=int, default=None,
+                   help="torch CPU threads (default: torch's choice, one per core; use fewer when other jobs share the CPU)")
     p.add_argument('--debug', action='store_true')
     return p
 

@@ -8,7 +8,7 @@ __all__ = ['MODULES', 'derive_seed', 'make_generator', 'DistEnv', 'frozen_dict',
            'read_metrics_csv', 'plot_history', 'plot_predictions', 'DatasetError', 'NonFiniteLossError', 'decode',
            'decode_groups', 'config_error', 'Trainer', 'benchmark_cache']
 
-# %% ../nbs/20_trainer.ipynb #eef4847a
+# %% ../nbs/20_trainer.ipynb #7fe50f42
 import csv, hashlib, math, os, random, time, warnings
 from dataclasses import replace
 from pathlib import Path
@@ -28,7 +28,7 @@ from .prompts import PromptSampler, Prompts, append_clicks, correction_clicks, e
 from .sam import ResizeLongestSide
 from .schedulers import warmup_poly_lr
 
-# %% ../nbs/20_trainer.ipynb #9c7739ff
+# %% ../nbs/20_trainer.ipynb #35afb906
 def derive_seed(*parts) -> int:
     "A 63-bit seed from any parts (ints, strings): stable across processes, runs and machines."
     return int.from_bytes(hashlib.sha256(repr(parts).encode()).digest()[:8], 'little') >> 1
@@ -37,7 +37,7 @@ def make_generator(*parts, device='cpu') -> torch.Generator:
     "A torch generator seeded with `derive_seed(*parts)`."
     return torch.Generator(device).manual_seed(derive_seed(*parts))
 
-# %% ../nbs/20_trainer.ipynb #4cdefbf3
+# %% ../nbs/20_trainer.ipynb #4b2fde63
 class DistEnv:
     "Rank, world size and device of this process; joins the process group when `WORLD_SIZE` > 1."
     def __init__(self, device=None):
@@ -71,7 +71,7 @@ class DistEnv:
     def barrier(self):
         if self.world > 1: dist.barrier()
 
-# %% ../nbs/20_trainer.ipynb #375cb00b
+# %% ../nbs/20_trainer.ipynb #e8479c27
 MODULES = ('image_encoder', 'prompt_encoder', 'mask_decoder')
 
 def frozen_dict(freeze) -> dict:
@@ -89,7 +89,7 @@ def set_train_mode(model: nn.Module, freeze: dict):
     for m in MODULES:
         if freeze[m]: getattr(model, m).eval()
 
-# %% ../nbs/20_trainer.ipynb #189461cb
+# %% ../nbs/20_trainer.ipynb #de6655aa
 def param_groups(model: nn.Module, freeze: dict, weight_decay: float, lr_mult: dict) -> list[dict]:
     "AdamW groups: per trainable module, decayed (>= 2-d) and undecayed (1-d) parameters, tagged with `lr_mult`."
     groups = []
@@ -112,7 +112,7 @@ def build_optimizer(model, freeze: dict, lr: float, weight_decay: float, betas, 
                 if p in previous.state: opt.state[p] = previous.state[p]
     return opt
 
-# %% ../nbs/20_trainer.ipynb #50873d9d
+# %% ../nbs/20_trainer.ipynb #02a7bc65
 def rng_state() -> dict:
     "Global RNG states (torch, CUDA, numpy, python) as tensors and plain types."
     kind, keys, pos, has_gauss, gauss = np.random.get_state()
@@ -140,7 +140,7 @@ def load_checkpoint(path, map_location='cpu') -> dict:
     "Read a checkpoint written by `save_checkpoint` (weights_only: no code runs on load)."
     return torch.load(path, map_location=map_location, weights_only=True)
 
-# %% ../nbs/20_trainer.ipynb #25dc7b62
+# %% ../nbs/20_trainer.ipynb #d0d1bc05
 def write_metrics_csv(rows: list[dict], path) -> Path:
     "Write `rows` (one dict per epoch) as CSV with the union of their keys as header (first-seen order)."
     header = list(dict.fromkeys(k for r in rows for k in r))
@@ -158,7 +158,7 @@ def read_metrics_csv(path) -> list[dict]:
         except ValueError: return v
     with open(path, newline='') as f: return [{k: num(v) for k, v in r.items() if v != ''} for r in csv.DictReader(f)]
 
-# %% ../nbs/20_trainer.ipynb #4f5e2db0
+# %% ../nbs/20_trainer.ipynb #54c2cca4
 def plot_history(rows: list[dict], path) -> Path:
     "PNG with three panels over epochs: training loss terms, validation metrics, learning rate."
     import matplotlib; matplotlib.use('Agg')
@@ -199,14 +199,14 @@ def plot_predictions(images: list, gt_masks: list, pred_masks: list, path, title
     plt.close(fig)
     return Path(path)
 
-# %% ../nbs/20_trainer.ipynb #55a167d7
+# %% ../nbs/20_trainer.ipynb #8d7223c7
 class DatasetError(ValueError):
     "A dataset failed `check_dataset`; the message is its report."
 
 class NonFiniteLossError(RuntimeError):
     "A loss term (or the gradient norm) became NaN or infinite."
 
-# %% ../nbs/20_trainer.ipynb #3d52411a
+# %% ../nbs/20_trainer.ipynb #d663b1d4
 def decode(model, embedding: torch.Tensor, prompts: Prompts, original_size, multimask: bool):
     "Decode K objects' prompts (original pixels) against one 1 x C x h x w embedding -> (K x M x 4h x 4w logits, K x M iou)."
     prompts = prompts.to(embedding.device).transformed(ResizeLongestSide(model.img_size), original_size)
@@ -218,7 +218,7 @@ def decode(model, embedding: torch.Tensor, prompts: Prompts, original_size, mult
                                   dense_prompt_embeddings=dense, multimask_output=multimask)
     return map_groups(prompts, run)
 
-# %% ../nbs/20_trainer.ipynb #05271661
+# %% ../nbs/20_trainer.ipynb #2c6777e5
 def decode_groups(prompts: Prompts, multimask: bool) -> list:
     "Split K objects' prompts into decodable groups -> [(object indices, multimask?, Prompts)], single points multimask."
     out = []
@@ -232,7 +232,7 @@ def decode_groups(prompts: Prompts, multimask: bool) -> list:
         if (~single).any(): out.append((index[~single], False, group.select(~single)))
     return out
 
-# %% ../nbs/20_trainer.ipynb #389111a1
+# %% ../nbs/20_trainer.ipynb #d605bc82
 def _check_sample(sample: dict):
     img = sample['image']
     if img.dtype != torch.uint8 or img.ndim != 3 or img.shape[0] != 3:
@@ -244,7 +244,7 @@ def config_error(key: str, message: str) -> ConfigError:
     "A `ConfigError` about one key of the run's config, found by the trainer."
     return ConfigError('config', [(key, message)])
 
-# %% ../nbs/20_trainer.ipynb #45f44278
+# %% ../nbs/20_trainer.ipynb #97283f26
 class Trainer:
     "Finetune a SAM model as `cfg` (a `TrainConfig`) says. `fit()` runs it all; `run_steps(n)` runs n steps."
     def __init__(self, cfg, resume=None, device=None, quiet: bool = False, validate_first: bool = False):
@@ -618,7 +618,7 @@ class Trainer:
         self.run_steps(self.total_steps)
         return self.history
 
-# %% ../nbs/20_trainer.ipynb #6cebc471
+# %% ../nbs/20_trainer.ipynb #a65b2590
 def benchmark_cache(model_type: str = 'vit_t', img_size: int = 1024, n_images: int = 8, steps: int = 8,
                     batch_size: int = 2, objects: int = 6, workdir=None) -> dict:
     "Time frozen-encoder training steps with and without the embedding cache; returns {'cached', 'encoder', 'ratio'} (prompts/s)."
