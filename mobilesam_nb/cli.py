@@ -91,7 +91,7 @@ def eval_parser() -> argparse.ArgumentParser:
     p.add_argument('--format', default='folders', help="dataset format: folders, instance_png or coco")
     p.add_argument('--annotations', default=None, help='COCO json (format coco)')
     p.add_argument('--prompts', default='box,point', help='comma-separated prompt kinds (default box,point)')
-    p.add_argument('--clicks', type=int, default=3, help='correction clicks after the first point (default 3)')
+    p.add_argument('--clicks', type=int, default=3, help='clicks in the click curve, the centre point included (default 3)')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--debug', action='store_true', help='show tracebacks')
     return p

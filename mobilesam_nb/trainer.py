@@ -23,7 +23,7 @@ from .build import sam_model_registry
 from .cache import EmbeddingCache, atomic_save, prepare_image
 from .config import ConfigError, stage_for_epoch
 from .data import build_dataset, check_dataset, format_problems, collate_samples
-from .losses import SamLoss, dice_loss, resized_shape, sigmoid_focal_loss
+from .losses import SamLoss, dice_loss, resized_shape, select_lowest, sigmoid_focal_loss
 from .prompts import PromptSampler, Prompts, append_clicks, correction_clicks, eval_prompts, map_groups
 from .sam import ResizeLongestSide
 from .schedulers import warmup_poly_lr
@@ -402,7 +402,7 @@ class Trainer:
         "Per object, the mask that the loss trains (lowest weighted focal + dice) -> K x 1 x h x w."
         if logits.shape[1] == 1: return logits
         t, w = targets[:, None], self.loss_fn.weights
-        best = (w['focal'] * sigmoid_focal_loss(logits, t) + w['dice'] * dice_loss(logits, t)).argmin(1)
+        best = select_lowest(w['focal'] * sigmoid_focal_loss(logits, t) + w['dice'] * dice_loss(logits, t))
         return logits[torch.arange(len(logits)), best][:, None]
 
     @torch.no_grad()
