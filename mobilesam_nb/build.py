@@ -94,21 +94,17 @@ def _build_sam(image_encoder: nn.Module, img_size: int, checkpoint=None, model_t
         load_state_into(sam, load_checkpoint_state(checkpoint), source=f'checkpoint {checkpoint} (model_type {model_type})')
     return sam
 
-def _tinyvit_builder(name: str) -> Callable[..., Sam]:
+def _builder(name: str, encoder: type, configs: dict, family: str) -> Callable[..., Sam]:
+    "The registry builder for `configs[name]`, e.g. 'vit_t' with `TinyViT`."
     def build(checkpoint=None, img_size: int = 1024, **kw) -> Sam:
         _check_img_size(img_size)
-        return _build_sam(TinyViT(img_size=img_size, **{**TINYVIT_CONFIGS[name], **kw}), img_size, checkpoint, name)
+        return _build_sam(encoder(img_size=img_size, **{**configs[name], **kw}), img_size, checkpoint, name)
     build.__name__ = build.__qualname__ = f'build_sam_{name}'
-    build.__doc__ = f"MobileSAM with the TinyViT '{name}' encoder at `img_size`; `kw` override the encoder config."
+    build.__doc__ = f"{family} with the {encoder.__name__} '{name}' encoder at `img_size`; `kw` override the encoder config."
     return build
 
-def _vit_builder(name: str) -> Callable[..., Sam]:
-    def build(checkpoint=None, img_size: int = 1024, **kw) -> Sam:
-        _check_img_size(img_size)
-        return _build_sam(ImageEncoderViT(img_size=img_size, **{**VIT_CONFIGS[name], **kw}), img_size, checkpoint, name)
-    build.__name__ = build.__qualname__ = f'build_sam_{name}'
-    build.__doc__ = f"SAM with the ViT '{name}' encoder at `img_size`; `kw` override the encoder config."
-    return build
+def _tinyvit_builder(name: str) -> Callable[..., Sam]: return _builder(name, TinyViT, TINYVIT_CONFIGS, 'MobileSAM')
+def _vit_builder(name: str) -> Callable[..., Sam]: return _builder(name, ImageEncoderViT, VIT_CONFIGS, 'SAM')
 
 build_sam_vit_t, build_sam_vit_t_tiny = _tinyvit_builder('vit_t'), _tinyvit_builder('vit_t_tiny')
 build_sam_vit_b, build_sam_vit_l, build_sam_vit_h = _vit_builder('vit_b'), _vit_builder('vit_l'), _vit_builder('vit_h')

@@ -101,10 +101,9 @@ def eval_main(argv=None) -> int:
     from mobilesam_nb.metrics import run_eval
     args = parse(eval_parser(), argv)
     if isinstance(args, int): return args
-    prompts = tuple(k.strip() for k in args.prompts.split(',') if k.strip())
     return run_main('mobilesam_eval', lambda: run_eval(
         checkpoint=args.checkpoint, data=args.data, model_type=args.model_type, img_size=args.img_size,
-        format=args.format, annotations=args.annotations, prompts=prompts, n_clicks=args.clicks, seed=args.seed),
+        format=args.format, annotations=args.annotations, prompts=args.prompts, n_clicks=args.clicks, seed=args.seed),
         argv, args.debug)
 
 def check_data_parser() -> argparse.ArgumentParser:
