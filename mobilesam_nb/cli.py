@@ -125,7 +125,7 @@ def check_data_main(argv=None) -> int:
 
 # %% ../nbs/21_cli.ipynb #36c636e2
 DEMO_IMAGES = 500  # generated training images: two epochs of them fit the 10-minute budget at img_size 224
-DEMO_OBJECTS = (3, 10)  # objects per generated training image: see the prose above
+DEMO_OBJECTS = (4, 14)  # objects per generated training image: see the prose above
 
 def starting_checkpoint(path='checkpoints/mobile_sam.pt', timeout: float = 10.0) -> str | None:
     "`path` if it exists, else try the official download to it (fails fast offline), else None with a one-line note."
@@ -159,6 +159,8 @@ def demo_parser() -> argparse.ArgumentParser:
 def generate_demo_data(train_dir, n_train: int = DEMO_IMAGES, objects=DEMO_OBJECTS) -> Path:
     "Synthetic training shapes in `train_dir`, made once: regenerated only when the recorded parameters differ."
     from mobilesam_nb.data import make_shapes_dataset
+    if n_train < 1 or not 1 <= objects[0] <= objects[1]:
+        raise ValueError(f'demo data: need at least 1 image and 1 <= MIN <= MAX objects, got {n_train} images, objects {tuple(objects)}')
     train_dir = Path(train_dir)
     params = {'n_images': n_train, 'size': [[160, 256], [160, 256]], 'seed': 1000,
               'min_objects': objects[0], 'max_objects': objects[1]}
