@@ -26,8 +26,8 @@ from tqdm.auto import tqdm
 
 from .tinyvit import TinyViT, TINYVIT_CONFIGS
 from .vit import ImageEncoderViT, VIT_CONFIGS, resize_position_params
-from .prompt import PromptEncoder
-from .decoder import MaskDecoder, TwoWayTransformer
+from .prompt_encoder import PromptEncoder
+from .mask_decoder import MaskDecoder, TwoWayTransformer
 from .sam import Sam
 
 # %% ../nbs/05_build.ipynb #ca7d726f

@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 from .build import build_sam
 from .data import build_dataset
 from .predictor import SamPredictor
-from .prompts import EVAL_PROMPT_KINDS, Prompts, append_clicks, correction_clicks, eval_prompts
+from .prompt_sampling import EVAL_PROMPT_KINDS, Prompts, append_clicks, correction_clicks, eval_prompts
 
 # %% ../nbs/13_metrics.ipynb #725882c1
 def _as_masks(pred: Tensor, gt: Tensor) -> tuple[Tensor, Tensor]:

@@ -15,8 +15,8 @@ import torch.nn.functional as F
 from PIL import Image
 from fastcore.basics import patch
 
-from .prompt import PromptEncoder
-from .decoder import MaskDecoder
+from .prompt_encoder import PromptEncoder
+from .mask_decoder import MaskDecoder
 
 # %% ../nbs/04_sam.ipynb #6efe21de
 class ResizeLongestSide:

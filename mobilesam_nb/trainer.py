@@ -24,7 +24,7 @@ from .cache import EmbeddingCache, atomic_save, prepare_image
 from .config import ConfigError, stage_for_epoch
 from .data import build_dataset, check_dataset, format_problems, collate_samples
 from .losses import SamLoss, dice_loss, resized_shape, select_lowest, sigmoid_focal_loss
-from .prompts import PromptSampler, Prompts, append_clicks, correction_clicks, eval_prompts, map_groups
+from .prompt_sampling import PromptSampler, Prompts, append_clicks, correction_clicks, eval_prompts, map_groups
 from .sam import ResizeLongestSide
 from .schedulers import warmup_poly_lr
 
