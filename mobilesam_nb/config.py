@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['ModelType', 'ConfigError', 'AugmentConfig', 'DataConfig', 'ModelConfig', 'FreezeConfig', 'PromptConfig',
            'LossWeights', 'LrMultConfig', 'OptimizerConfig', 'SchedulerConfig', 'EvalConfig', 'DistillationConfig',
-           'StageConfig', 'TrainConfig', 'config_from_dict', 'parse_override', 'apply_override', 'load_config',
-           'save_config', 'ResolvedStage', 'stage_for_epoch', 'shipped_configs']
+           'StageConfig', 'TrainConfig', 'metric_names', 'config_from_dict', 'parse_override', 'apply_override',
+           'load_config', 'save_config', 'ResolvedStage', 'stage_for_epoch', 'shipped_configs']
 
 # %% ../nbs/14_config.ipynb #e1290acd
 import copy, difflib, json, math, os
@@ -15,8 +15,10 @@ from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
+from .errors import InputError
+
 # %% ../nbs/14_config.ipynb #93e7b7df
-class ConfigError(ValueError):
+class ConfigError(InputError):
     "A config that cannot drive a run; `.source` names the file, `.problems` lists `(key, message)` pairs."
     def __init__(self, source, problems: list[tuple[str, str]]):
         self.source, self.problems = str(source), list(problems)
@@ -155,15 +157,17 @@ class TrainConfig:
     batch_size: int = 1
     grad_accum: int = 1
     grad_clip: float | None = None
+    checkpoint_every_steps: int | None = None
     precision: Literal['fp32', 'bf16', 'fp16'] = 'fp32'
     seed: int = 0
     val_every: int = 1
-    best_metric: str = 'val_box_iou'
-    best_mode: Literal['max', 'min'] = 'max'
+    best_metric: str | None = None
+    best_mode: Literal['max', 'min'] | None = None
     early_stop_patience: int | None = None
     nonfinite_loss: Literal['stop', 'skip'] = 'stop'
     output_dir: str = 'outputs/run'
     cache_embeddings: bool = True
+    sync_batchnorm: bool = False
     eval: EvalConfig = field(default_factory=EvalConfig)
     distillation: DistillationConfig = field(default_factory=DistillationConfig)
     stage_schedule: list[StageConfig] = field(default_factory=list)
@@ -327,8 +331,7 @@ def _check_training(cfg: TrainConfig, p: _Problems):
     for k in ('epochs', 'batch_size', 'grad_accum', 'val_every'): _range(p, k, getattr(cfg, k), 1)
     _range(p, 'grad_clip', cfg.grad_clip, 0, lo_open=True); _range(p, 'early_stop_patience', cfg.early_stop_patience, 1)
     _range(p, 'seed', cfg.seed, 0)
-    for k in ('best_metric', 'output_dir'):
-        if p.ok(k) and not getattr(cfg, k).strip(): p.add(k, 'must not be empty')
+    if p.ok('output_dir') and not cfg.output_dir.strip(): p.add('output_dir', 'must not be empty')
     ev = cfg.eval
     if p.ok('eval.prompts') and (not ev.prompts or len(set(ev.prompts)) < len(ev.prompts)):
         p.add('eval.prompts', f'must list each of the prompt kinds at most once and at least one, got {ev.prompts}')
@@ -407,13 +410,32 @@ def _check_stages(cfg: TrainConfig, p: _Problems):
     if cfg.distillation.enabled and cfg.stage_schedule and not any(s.distillation for s in cfg.stage_schedule):
         p.add('distillation.enabled', 'true, but no stage in stage_schedule turns distillation on')
 
+# %% ../nbs/14_config.ipynb #60dd0037
+def metric_names(cfg: TrainConfig) -> list[str]:
+    "The `metrics.csv` columns a run of `cfg` can write: training loss terms, validation rows x metrics."
+    train = [f'train_{k}' for k in (*vars(cfg.loss), 'total')]
+    if cfg.data.val is None: return train
+    rows = [*cfg.eval.prompts, *(f'click{i}' for i in range(1, cfg.eval.n_clicks + 1))]
+    return train + [f'val_{row}_{m}' for row in rows for m in ('iou', 'dice', 'biou')]
+
+def _check_run(cfg: TrainConfig, p: _Problems):
+    "Resolve and check `best_metric` and `best_mode`; check `checkpoint_every_steps`."
+    _range(p, 'checkpoint_every_steps', cfg.checkpoint_every_steps, 1)
+    if not p.ok('best_metric', 'best_mode', 'eval', 'data', 'loss'): return
+    names = metric_names(cfg)
+    if cfg.best_metric is None: cfg.best_metric = f'val_{cfg.eval.prompts[0]}_iou' if cfg.data.val is not None else 'train_total'
+    if cfg.best_mode is None: cfg.best_mode = 'min' if cfg.best_metric.startswith('train_') else 'max'
+    if cfg.best_metric not in names:
+        why = ' (data.val is null: there are no validation metrics)' if cfg.data.val is None and cfg.best_metric.startswith('val_') else ''
+        p.add('best_metric', f"'{cfg.best_metric}' is not a metric this run writes{why}{_hint(cfg.best_metric, names)}")
+
 # %% ../nbs/14_config.ipynb #221864aa
 def _validate(d, p: _Problems, check_paths: bool) -> TrainConfig | None:
     "Read `d` into a `TrainConfig` and run every check, recording problems in `p`."
     cfg = _build(TrainConfig, d, '', p)
     if cfg is _BAD: return None
     if cfg.data is None: cfg.data = DataConfig(train=None)
-    _check_data(cfg, p); _check_training(cfg, p)
+    _check_data(cfg, p); _check_training(cfg, p); _check_run(cfg, p)
     if check_paths: _check_paths(cfg, p)
     if 'stage_schedule' not in p.bad: _check_stages(cfg, p)
     if not cfg.stage_schedule and p.ok('freeze', 'loss', 'distillation'):
