@@ -10,7 +10,7 @@ __all__ = ['TEACHER_SEED', 'INDEX_NAME', 'DISTILLATION_TERMS', 'FeatureHooks', '
            'extract_teacher_parser', 'extract_teacher', 'extract_teacher_main']
 
 # %% ../nbs/17_distill.ipynb #b82a0c3b
-import difflib, json, math
+import argparse, difflib, json, math
 from pathlib import Path
 
 import torch
@@ -291,8 +291,7 @@ def distillation_weights(distillation, lambda_coef: float) -> dict[str, float]:
     return {name: lambda_coef * getattr(distillation, key) for key, name in DISTILLATION_TERMS.items()}
 
 # %% ../nbs/17_distill.ipynb #520933b5
-def extract_teacher_parser():
-    import argparse
+def extract_teacher_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='mobilesam_extract_teacher',
                                 description="Store a SAM teacher's image embeddings of the training images for distillation.")
     p.add_argument('--config', required=True, help='the JSON training config (its data.train and distillation sections)')
