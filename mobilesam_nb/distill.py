@@ -20,7 +20,7 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 from .build import file_sha256, sam_model_registry
-from .cache import EmbeddingCache, FeatureStore, atomic_save, feature_key, prepare_image, tensor_hash
+from .cache import EmbeddingCache, FeatureStore, atomic_save, feature_key, prepare_image, tensor_hash, weights_hash
 from .errors import InputError
 from .losses import dice_loss
 from .prompt_sampling import correction_clicks
@@ -157,7 +157,6 @@ def build_teacher(cfg, device='cpu') -> nn.Module:
 
 def teacher_fingerprint(cfg, teacher: nn.Module | None = None) -> dict:
     "What identifies the teacher: model type, img_size, and its checkpoint's sha256 or (random weights) its encoder's weights hash."
-    from mobilesam_nb.cache import weights_hash
     ds = cfg.distillation
     found = {'model_type': ds.teacher, 'img_size': teacher_img_size(cfg)}
     if ds.teacher_checkpoint is not None: found['checkpoint_sha256'] = file_sha256(ds.teacher_checkpoint)
