@@ -115,13 +115,18 @@ class EvalConfig:
 
 @dataclass
 class DistillationConfig:
-    "Reserved for distillation from a SAM teacher (ROADMAP): the master switch and the teacher's settings."
+    "Distillation from a SAM teacher: the master switch, the teacher, where its features come from, the terms' weights."
     enabled: bool = False
     teacher: Literal['vit_h', 'vit_l', 'vit_b', 'vit_t'] = 'vit_h'
     teacher_checkpoint: str | None = None
+    teacher_img_size: int | None = None
     features_dir: str | None = None
-    loss: Literal['mse'] = 'mse'
+    dtype: Literal['float16', 'float32'] = 'float16'
     lambda_coef: float = 1.0
+    mse: float = 1.0
+    cosine: float = 0.0
+    prompt: float = 0.0
+    prompt_refine_click: bool = False
 
 @dataclass
 class StageConfig:
@@ -337,9 +342,21 @@ def _check_training(cfg: TrainConfig, p: _Problems):
         p.add('eval.prompts', f'must list each of the prompt kinds at most once and at least one, got {ev.prompts}')
     _range(p, 'eval.n_clicks', ev.n_clicks, 0); _range(p, 'eval.seed', ev.seed, 0)
     ds = cfg.distillation
-    _range(p, 'distillation.lambda_coef', ds.lambda_coef, 0)
+    for k in ('lambda_coef', 'mse', 'cosine', 'prompt'): _range(p, f'distillation.{k}', getattr(ds, k), 0)
     if ds.enabled and ds.teacher_checkpoint is None and ds.features_dir is None:
         p.add('distillation', 'enabled, but neither teacher_checkpoint nor features_dir is given: no teacher to learn from')
+    t = ds.teacher_img_size
+    if t is not None and p.ok('distillation.teacher_img_size', 'model.img_size'):
+        if t <= 0 or t % 16: p.add('distillation.teacher_img_size', f'must be a positive multiple of 16 (the patch size), got {t}')
+        elif t != s: p.add('distillation.teacher_img_size', f'{t} differs from model.img_size {s}: teacher and student embeddings '
+                           f'must share the img_size/16 grid (features are never resized); use null for the same size')
+    if ds.enabled and p.ok('distillation') and not (ds.mse or ds.cosine or ds.prompt):
+        p.add('distillation', 'enabled, but the weights mse, cosine and prompt are all 0: no distillation term')
+    if ds.prompt_refine_click and ds.prompt == 0 and p.ok('distillation.prompt'):
+        p.add('distillation.prompt_refine_click', 'has no effect when distillation.prompt is 0')
+    if ds.enabled and ds.features_dir is not None and cfg.data.augment is not None:
+        p.add('distillation.features_dir', 'stored teacher features are of the images as they are on disk, but data.augment '
+              'is set: use the online teacher (features_dir null) or data.augment null')
 
 def _check_paths(cfg: TrainConfig, p: _Problems):
     "Record every input path that is given but absent (COCO annotations default to `<root>/annotations.json`)."
