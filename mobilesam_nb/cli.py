@@ -11,22 +11,19 @@ __all__ = ['USER_ERRORS', 'DEMO_IMAGES', 'DEMO_OBJECTS', 'run_main', 'parse', 't
 import argparse, contextlib, json, shutil, sys, time, traceback
 from pathlib import Path
 
-import torch
-
 from .config import load_config, save_config
+from .errors import InputError, NonFiniteLossError
 
 # %% ../nbs/21_cli.ipynb #0178ddb2
-USER_ERRORS = (ValueError, FileNotFoundError, TypeError, KeyError)
+USER_ERRORS = (InputError, FileNotFoundError)
 
-def run_main(prog: str, body, argv, debug: bool) -> int:
-    "Run `body()`; input errors -> message on stderr and 2, a non-finite loss -> 1; `debug` adds the traceback."
-    from mobilesam_nb.trainer import NonFiniteLossError
+def run_main(prog: str, body, debug: bool) -> int:
+    "Run `body()`; the user's input errors -> message on stderr and 2, a non-finite loss -> 1; `debug` adds the traceback."
     try:
         return body() or 0
     except (NonFiniteLossError, *USER_ERRORS) as e:
         if debug: traceback.print_exc()
-        msg = str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)
-        print(f'{prog}: error: {msg}', file=sys.stderr)
+        print(f'{prog}: error: {e}', file=sys.stderr)
         return 1 if isinstance(e, NonFiniteLossError) else 2
 
 def parse(parser: argparse.ArgumentParser, argv) -> argparse.Namespace | int:
@@ -59,20 +56,20 @@ def train(config, overrides=(), resume=None, quiet: bool = False) -> dict:
     "Load the config, train, print the before/after table and the output paths; returns a summary dict."
     from mobilesam_nb.trainer import Trainer
     cfg = load_config(config, list(overrides))
-    trainer = Trainer(cfg, resume=resume, quiet=quiet, validate_first=True)
+    trainer = Trainer(cfg, resume=resume, quiet=quiet)
     out = Path(cfg.output_dir)
     if trainer.env.main: save_config(cfg, out/'config.json')
     start = time.perf_counter()
     history = trainer.fit()
-    summary = {'before': getattr(trainer, 'initial_metrics', {}), 'after': history[-1] if history else {},
+    summary = {'before': history[0] if history and history[0]['epoch'] == 0 else {}, 'after': history[-1] if history else {},
                'seconds': time.perf_counter() - start, 'output_dir': out, 'trainer': trainer}
     if trainer.env.main:
         print(summary_table(summary['before'], summary['after']))
         best = out/'best.pth'
         print(f'checkpoint: {out/"last.pth"}' + (f' (best: {best})' if best.exists() else ''))
-        print(f'metrics:    {out/"metrics.csv"}')
+        print(f'metrics:    {out/"metrics.csv"}, {out/"steps.csv"}')
         print(f'plots:      {out/"curves.png"}, {out/"val_predictions.png"}')
-        print(f'trained {len(history)} epochs in {summary["seconds"]:.0f} s')
+        print(f'trained {trainer.epoch} epochs in {summary["seconds"]:.0f} s')
     return summary
 
 def train_main(argv=None) -> int:
@@ -80,15 +77,15 @@ def train_main(argv=None) -> int:
     args = parse(train_parser(), argv)
     if isinstance(args, int): return args
     return run_main('mobilesam_train', lambda: train(args.config, args.overrides, args.resume, args.quiet) and 0,
-                    argv, args.debug)
+                    args.debug)
 
 # %% ../nbs/21_cli.ipynb #fc06649a
 def eval_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='mobilesam_eval', description='Prompt-based evaluation of a checkpoint on a dataset.')
     p.add_argument('--checkpoint', required=True, help='official .pt or a training checkpoint (last.pth, best.pth)')
     p.add_argument('--data', required=True, help='dataset root')
-    p.add_argument('--model-type', default='vit_t', help='registry model type (default vit_t)')
-    p.add_argument('--img-size', type=int, default=1024, help='model input size (default 1024)')
+    p.add_argument('--model-type', default=None, help='registry model type (default: from a training checkpoint, else vit_t)')
+    p.add_argument('--img-size', type=int, default=None, help='model input size (default: from a training checkpoint, else 1024)')
     p.add_argument('--format', default='folders', help="dataset format: folders, instance_png or coco")
     p.add_argument('--annotations', default=None, help='COCO json (format coco)')
     p.add_argument('--prompts', default='box,point', help='comma-separated prompt kinds (default box,point)')
@@ -105,7 +102,7 @@ def eval_main(argv=None) -> int:
     return run_main('mobilesam_eval', lambda: run_eval(
         checkpoint=args.checkpoint, data=args.data, model_type=args.model_type, img_size=args.img_size,
         format=args.format, annotations=args.annotations, prompts=args.prompts, n_clicks=args.clicks, seed=args.seed),
-        argv, args.debug)
+        args.debug)
 
 def check_data_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='mobilesam_check_data', description='Report every problem of a dataset at once.')
@@ -121,7 +118,7 @@ def check_data_main(argv=None) -> int:
     args = parse(check_data_parser(), argv)
     if isinstance(args, int): return args
     return run_main('mobilesam_check_data', lambda: run_check_data(args.data, args.format, args.annotations),
-                    argv, args.debug)
+                    args.debug)
 
 # %% ../nbs/21_cli.ipynb #36c636e2
 DEMO_IMAGES = 500  # generated training images: two epochs of them fit the 10-minute budget at img_size 224
@@ -160,7 +157,7 @@ def generate_demo_data(train_dir, n_train: int = DEMO_IMAGES, objects=DEMO_OBJEC
     "Synthetic training shapes in `train_dir`, made once: regenerated only when the recorded parameters differ."
     from mobilesam_nb.data import make_shapes_dataset
     if n_train < 1 or not 1 <= objects[0] <= objects[1]:
-        raise ValueError(f'demo data: need at least 1 image and 1 <= MIN <= MAX objects, got {n_train} images, objects {tuple(objects)}')
+        raise InputError(f'demo data: need at least 1 image and 1 <= MIN <= MAX objects, got {n_train} images, objects {tuple(objects)}')
     train_dir = Path(train_dir)
     params = {'n_images': n_train, 'size': [[160, 256], [160, 256]], 'seed': 1000,
               'min_objects': objects[0], 'max_objects': objects[1]}
@@ -189,6 +186,8 @@ def demo_main(argv=None) -> int:
     "`python scripts/demo.py [--n-train N] [--set key=value ...]`: what `make demo` runs."
     args = parse(demo_parser(), argv)
     if isinstance(args, int): return args
-    if args.threads: torch.set_num_threads(args.threads)
+    if args.threads:
+        import torch
+        torch.set_num_threads(args.threads)
     return run_main('demo', lambda: demo(args.config, args.data_dir, args.n_train, args.checkpoint, args.overrides, args.objects) and 0,
-                    argv, args.debug)
+                    args.debug)

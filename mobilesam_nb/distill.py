@@ -315,4 +315,4 @@ def extract_teacher_main(argv=None) -> int:
     args = parse(extract_teacher_parser(), argv)
     if isinstance(args, int): return args
     return run_main('mobilesam_extract_teacher', lambda: extract_teacher(args.config, args.overrides, args.device, args.quiet) and 0,
-                    argv, args.debug)
+                    args.debug)
