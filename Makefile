@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lab export clean readme
+.PHONY: install demo distill-demo test lab export clean readme
 
 install: $(STAMP)
 
@@ -21,6 +21,10 @@ $(STAMP): settings.ini setup.py pyproject.toml | $(PY)
 ## demo: finetune the sample config on data_samples/ and print a before/after table
 demo: install
 	$(PY) scripts/demo.py
+
+## distill-demo: distil a fresh vit_t encoder from the demo's model (run `make demo` first) and print the table
+distill-demo: install
+	$(PY) scripts/distill_demo.py
 
 ## test: run every notebook's tests (nbdev_test), failing on any failure
 # Two notebooks run at once with one torch thread each: more threads than cores makes torch many times slower.

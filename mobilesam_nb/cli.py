@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['USER_ERRORS', 'DEMO_IMAGES', 'DEMO_OBJECTS', 'run_main', 'parse', 'train_parser', 'summary_table', 'train',
            'train_main', 'eval_parser', 'eval_main', 'check_data_parser', 'check_data_main', 'starting_checkpoint',
-           'demo_parser', 'generate_demo_data', 'demo', 'demo_main']
+           'demo_parser', 'generate_demo_data', 'demo', 'demo_main', 'distillation_table', 'distill_demo',
+           'distill_demo_main']
 
 # %% ../nbs/21_cli.ipynb #4b46de08
 import argparse, contextlib, json, shutil, sys, time, traceback
@@ -191,3 +192,44 @@ def demo_main(argv=None) -> int:
         torch.set_num_threads(args.threads)
     return run_main('demo', lambda: demo(args.config, args.data_dir, args.n_train, args.checkpoint, args.overrides, args.objects) and 0,
                     args.debug)
+
+# %% ../nbs/21_cli.ipynb #d2126c3e
+def distillation_table(teacher: dict, before: dict, after: dict, keys=('box_iou', 'point_iou')) -> str:
+    "Validation mIoU of the teacher and of the student before and after distillation, and the share of the gap closed."
+    rows = [f"{'validation mIoU':<16}" + ''.join(f"{k.replace('_iou', ' prompt'):>14}" for k in keys)]
+    for name, values in (('teacher', teacher), ('student before', before), ('student after', after)):
+        rows.append(f'{name:<16}' + ''.join(f"{values[f'val_{k}']:>14.4f}" for k in keys))
+    gap = lambda k: (after[f'val_{k}'] - before[f'val_{k}']) / (teacher[f'val_{k}'] - before[f'val_{k}'])
+    rows.append(f"{'gap closed':<16}" + ''.join(f'{gap(k):>14.0%}' for k in keys))
+    return '\n'.join(rows)
+
+def distill_demo(config=None, overrides=()) -> dict:
+    "Extract the demo model's embeddings, distil a fresh encoder from them, print teacher, student before and after."
+    from mobilesam_nb.config import shipped_configs
+    from mobilesam_nb.data import build_dataset
+    from mobilesam_nb.distill import build_teacher, extract_teacher
+    from mobilesam_nb.metrics import evaluate
+    config = config or shipped_configs()['distill_from_demo']
+    cfg = load_config(config, list(overrides), check_paths=False)
+    teacher_path = Path(cfg.distillation.teacher_checkpoint)
+    if not teacher_path.exists(): raise InputError(f'{teacher_path}: no teacher; run `make demo` first, it trains the model that teaches here')
+    start = time.perf_counter()
+    extract_teacher(config, overrides)
+    summary = train(config, overrides)
+    e = cfg.eval
+    val = build_dataset(cfg.data.val, format=cfg.data.format, annotations=cfg.data.val_annotations)
+    scores = evaluate(build_teacher(cfg), val, prompts=tuple(e.prompts), n_clicks=e.n_clicks, seed=e.seed, progress=False)
+    teacher = {f'val_{k}': v for k, v in scores.to_dict().items()}
+    print(distillation_table(teacher, summary['before'], summary['after']))
+    print(f'extraction and distillation took {time.perf_counter() - start:.0f} s')
+    return {**summary, 'teacher': teacher}
+
+def distill_demo_main(argv=None) -> int:
+    "`python scripts/distill_demo.py [--set key=value ...]`: what `make distill-demo` runs."
+    p = argparse.ArgumentParser(prog='distill_demo', description='Distil a fresh vit_t encoder from the model make demo trained.')
+    p.add_argument('--config', default=None, help='config (default: the shipped distill_from_demo.json)')
+    p.add_argument('--set', dest='overrides', action='extend', nargs='+', default=[], metavar='KEY=VALUE')
+    p.add_argument('--debug', action='store_true')
+    args = parse(p, argv)
+    if isinstance(args, int): return args
+    return run_main('distill_demo', lambda: distill_demo(args.config, args.overrides) and 0, args.debug)
