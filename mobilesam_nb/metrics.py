@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['METRIC_NAMES', 'MULTIMASK_KINDS', 'iou', 'dice', 'boundary_dilation', 'mask_boundary', 'boundary_iou', 'EvalResult',
-           'parse_prompt_kinds', 'predict_objects', 'click_predictions', 'object_scores', 'image_seed',
-           'image_predictions', 'evaluate', 'run_eval']
+           'parse_prompt_kinds', 'predict_objects', 'click_predictions', 'object_scores', 'image_predictions',
+           'evaluate', 'eval_model_settings', 'run_eval']
 
 # %% ../nbs/13_metrics.ipynb #06664567
 import math
@@ -18,10 +18,11 @@ import torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
 
-from .build import build_sam
+from .build import build_sam, checkpoint_settings
 from .data import build_dataset
+from .errors import InputError
 from .predictor import SamPredictor
-from .prompt_sampling import EVAL_PROMPT_KINDS, Prompts, append_clicks, correction_clicks, eval_prompts
+from .prompt_sampling import EVAL_PROMPT_KINDS, Prompts, append_clicks, correction_clicks, derive_seed, eval_prompts
 
 # %% ../nbs/13_metrics.ipynb #725882c1
 def _as_masks(pred: Tensor, gt: Tensor) -> tuple[Tensor, Tensor]:
@@ -187,11 +188,6 @@ def object_scores(pred: Tensor, gt: Tensor, dilation_ratio: float = 0.02) -> dic
     "{'iou', 'dice', 'biou'}: K scores each (on the CPU) of the K predicted masks against the ground truth."
     return {'iou': iou(pred, gt).cpu(), 'dice': dice(pred, gt).cpu(), 'biou': boundary_iou(pred, gt, dilation_ratio).cpu()}
 
-# %% ../nbs/13_metrics.ipynb #577dfa85
-def image_seed(seed: int, index: int) -> int:
-    "Seed of image `index`'s prompts: a function of (seed, index) only."
-    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
-
 # %% ../nbs/13_metrics.ipynb #c260fe2f
 @torch.no_grad()
 def image_predictions(predictor: SamPredictor, # holds the image's embedding
@@ -234,7 +230,7 @@ def evaluate(model, # a `Sam`, or a predictor with `SamPredictor`'s API (e.g. a 
             gt = sample['masks'].bool()
             if not len(gt): continue
             predictor.set_image(np.ascontiguousarray(sample['image'].permute(1, 2, 0).numpy()))
-            preds = image_predictions(predictor, gt, kinds, n_clicks, image_seed(seed, i), click_mode)
+            preds = image_predictions(predictor, gt, kinds, n_clicks, derive_seed(seed, 'eval', i), click_mode)
             for row, pred in preds.items(): rows.setdefault(row, []).append(object_scores(pred, gt, dilation_ratio))
             n_images += 1
     finally:
@@ -244,10 +240,21 @@ def evaluate(model, # a `Sam`, or a predictor with `SamPredictor`'s API (e.g. a 
     return EvalResult(scores, n_images)
 
 # %% ../nbs/13_metrics.ipynb #1b59c401
+def eval_model_settings(checkpoint, # official .pt or a training checkpoint (last.pth, best.pth)
+                        model_type: str | None = None, # None: the checkpoint's, else 'vit_t'
+                        img_size: int | None = None, # None: the checkpoint's, else 1024
+                       ) -> tuple: # (model_type, img_size, where img_size came from)
+    "The model to build for `checkpoint`: what it records, overridden by explicit arguments; InputError on a contradiction."
+    stored = checkpoint_settings(checkpoint)
+    if model_type is not None and 'model_type' in stored and model_type != stored['model_type']:
+        raise InputError(f"model_type: {model_type!r} was asked for, but {checkpoint} holds a {stored['model_type']!r} model")
+    source = 'given' if img_size is not None else 'from the checkpoint' if 'img_size' in stored else 'default'
+    return model_type or stored.get('model_type', 'vit_t'), img_size or stored.get('img_size', 1024), source
+
 def run_eval(checkpoint, # official .pt or a training checkpoint (last.pth, best.pth)
              data, # dataset root
-             model_type: str = 'vit_t', # key of `sam_model_registry`
-             img_size: int = 1024, # model input size
+             model_type: str | None = None, # key of `sam_model_registry`; None: the checkpoint's, else 'vit_t'
+             img_size: int | None = None, # model input size; None: the checkpoint's, else 1024
              format: str = 'folders', # dataset format: 'folders', 'instance_png' or 'coco'
              annotations=None, # COCO json for format 'coco' (default ROOT/annotations.json)
              prompts=('box', 'point'), # single-prompt rows, a sequence or 'box,point'
@@ -258,12 +265,13 @@ def run_eval(checkpoint, # official .pt or a training checkpoint (last.pth, best
             ) -> int: # 0
     "Evaluate a checkpoint on a dataset and print the table."
     kinds = parse_prompt_kinds(prompts)
-    if n_clicks < 0: raise ValueError(f'n_clicks: {n_clicks} is negative')
+    if n_clicks < 0: raise InputError(f'n_clicks: {n_clicks} is negative')
     if not Path(checkpoint).is_file(): raise FileNotFoundError(f'{checkpoint}: checkpoint not found')
+    model_type, img_size, source = eval_model_settings(checkpoint, model_type, img_size)
     dataset = build_dataset(data, format=format, annotations=annotations)
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    print(f'{model_type} {checkpoint} at img_size {img_size} ({source}) on {data}:')
     sam = build_sam(model_type, checkpoint, img_size).to(device)
     result = evaluate(sam, dataset, kinds, n_clicks, seed, max_images)
-    print(f'{model_type} {checkpoint} (img_size {img_size}) on {data}:')
     result.show()
     return 0

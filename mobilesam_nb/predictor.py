@@ -12,6 +12,8 @@ import numpy as np
 import torch
 from fastcore.basics import patch
 
+from .errors import InputError
+from .images import check_rgb_image
 from .sam import Sam, ResizeLongestSide
 
 # %% ../nbs/06_predictor.ipynb #04aea780
@@ -49,12 +51,6 @@ def check_prompts(point_coords: Optional[torch.Tensor], point_labels: Optional[t
         raise ValueError(f'prompts disagree on the batch size: ' + ', '.join(f'{k} {v}' for k, v in batch.items()))
 
 # %% ../nbs/06_predictor.ipynb #3063781d
-def _check_image(image) -> None:
-    if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        got = (f'{type(image).__name__} of shape {tuple(image.shape)} and dtype {image.dtype}' if hasattr(image, 'shape')
-               else type(image).__name__)
-        raise ValueError(f'set_image expects an H x W x 3 uint8 numpy image, got a {got}')
-
 class SamPredictor:
     "Compute an image's embedding once (`set_image`), then predict masks for prompts in original pixels (`predict`)."
     def __init__(self, sam_model: Sam):
@@ -73,8 +69,8 @@ class SamPredictor:
 
     def set_image(self, image: np.ndarray, image_format: str = 'RGB') -> None:
         "Encode an H x W x 3 uint8 image (`image_format` 'RGB' or 'BGR') for the following predictions."
-        _check_image(image)
-        if image_format not in ('RGB', 'BGR'): raise ValueError(f"image_format must be 'RGB' or 'BGR', got {image_format!r}")
+        check_rgb_image(image, 'set_image: image')
+        if image_format not in ('RGB', 'BGR'): raise InputError(f"image_format must be 'RGB' or 'BGR', got {image_format!r}")
         if image_format != self.model.image_format: image = image[..., ::-1]
         input_image = torch.as_tensor(self.transform.apply_image(image), device=self.device)
         self.set_torch_image(input_image.permute(2, 0, 1).contiguous()[None], image.shape[:2])

@@ -4,6 +4,7 @@
 
 # %% ../nbs/11_prompt_sampling.ipynb #1681617c
 from __future__ import annotations
+import hashlib
 from dataclasses import dataclass, replace
 
 import cv2
@@ -11,10 +12,12 @@ import numpy as np
 import torch
 from fastcore.basics import patch
 
+from .amg import batched_mask_to_box
+
 # %% auto #0
-__all__ = ['EVAL_PROMPT_KINDS', 'masks_to_boxes', 'noisy_boxes', 'border_distance', 'center_points', 'sample_points',
-           'sample_negative_points', 'correction_clicks', 'Prompts', 'map_groups', 'append_clicks', 'PromptSampler',
-           'eval_prompts']
+__all__ = ['EVAL_PROMPT_KINDS', 'derive_seed', 'make_generator', 'noisy_boxes', 'border_distance', 'center_points',
+           'sample_points', 'sample_negative_points', 'correction_clicks', 'Prompts', 'map_groups', 'append_clicks',
+           'PromptSampler', 'eval_prompts']
 
 # %% ../nbs/11_prompt_sampling.ipynb #276fc520
 def _rand(shape, generator: torch.Generator | None, device) -> torch.Tensor:
@@ -25,23 +28,21 @@ def _randn(shape, generator: torch.Generator | None, device) -> torch.Tensor:
     "Standard normal numbers drawn on the generator's device, moved to `device`."
     return torch.randn(shape, generator=generator, device=generator.device if generator is not None else 'cpu').to(device)
 
-# %% ../nbs/11_prompt_sampling.ipynb #e01c74ba
-def masks_to_boxes(masks: torch.Tensor) -> torch.Tensor:
-    "K x H x W bool masks -> K x 4 float boxes (x0, y0, x1, y1), inclusive pixel coordinates; zeros for empty masks."
-    h, w = masks.shape[-2:]
-    rows, cols = masks.any(2), masks.any(1)
-    ys, xs = torch.arange(h, device=masks.device), torch.arange(w, device=masks.device)
-    x0, x1 = torch.where(cols, xs, w).amin(1), torch.where(cols, xs, -1).amax(1)
-    y0, y1 = torch.where(rows, ys, h).amin(1), torch.where(rows, ys, -1).amax(1)
-    boxes = torch.stack([x0, y0, x1, y1], 1).float()
-    return torch.where(cols.any(1, keepdim=True), boxes, torch.zeros_like(boxes))
+# %% ../nbs/11_prompt_sampling.ipynb #62d794da
+def derive_seed(*parts) -> int:
+    "A 63-bit seed from any parts (ints, strings): stable across processes, runs and machines."
+    return int.from_bytes(hashlib.sha256(repr(parts).encode()).digest()[:8], 'little') >> 1
+
+def make_generator(*parts, device='cpu') -> torch.Generator:
+    "A torch generator seeded with `derive_seed(*parts)`."
+    return torch.Generator(device).manual_seed(derive_seed(*parts))
 
 # %% ../nbs/11_prompt_sampling.ipynb #500c3198
 def noisy_boxes(masks: torch.Tensor, noise_frac: float = 0.1, max_noise_px: float | None = 20,
                 generator: torch.Generator | None = None) -> torch.Tensor:
     "K x 4 boxes of `masks` (K x H x W bool), each coordinate moved by N(0, noise_frac * side), capped, clipped."
     h, w = masks.shape[-2:]
-    boxes = masks_to_boxes(masks)
+    boxes = batched_mask_to_box(masks).float()
     sides = (boxes[:, 2:] - boxes[:, :2] + 1).repeat(1, 2)            # width, height, width, height
     noise = _randn(boxes.shape, generator, masks.device) * noise_frac * sides
     if max_noise_px is not None: noise = noise.clamp(-max_noise_px, max_noise_px)
@@ -98,7 +99,7 @@ def sample_negative_points(masks: torch.Tensor, n: int = 1, margin_frac: float =
                            generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     "K x n x 2 (x, y) background points near each object (inside its enlarged box) and K x n labels (0; -1 if none)."
     k, h, w = masks.shape
-    boxes = masks_to_boxes(masks)
+    boxes = batched_mask_to_box(masks).float()
     margin = ((boxes[:, 2:] - boxes[:, :2] + 1) * margin_frac).clamp(min=min_margin_px).repeat(1, 2)
     lo, hi = boxes[:, :2] - margin[:, :2], boxes[:, 2:] + margin[:, 2:]
     xs, ys = torch.arange(w, device=masks.device), torch.arange(h, device=masks.device)
@@ -288,7 +289,7 @@ def eval_prompts(masks: torch.Tensor, kind: str, seed: int = 0) -> Prompts:
     "Deterministic prompts of `kind` ('box', 'point', 'noisy_box', 'random_point') for the K objects of `masks`."
     if kind not in EVAL_PROMPT_KINDS: raise ValueError(f'kind: {kind!r} is not one of {list(EVAL_PROMPT_KINDS)}')
     generator = torch.Generator().manual_seed(seed)
-    if kind == 'box': return Prompts(boxes=masks_to_boxes(masks))
+    if kind == 'box': return Prompts(boxes=batched_mask_to_box(masks).float())
     if kind == 'noisy_box': return Prompts(boxes=noisy_boxes(masks, generator=generator))
     present = masks.flatten(1).any(1)[:, None]
     if kind == 'point': return Prompts(point_coords=center_points(masks), point_labels=torch.where(present, 1, -1))

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TINYVIT_CONFIGS', 'Conv2d_BN', 'LayerNorm2d', 'PatchEmbed', 'MBConv', 'PatchMerging', 'ConvLayer',
            'attention_bias_index', 'Attention', 'window_partition', 'window_unpartition', 'Mlp', 'TinyViTBlock',
-           'BasicLayer', 'TinyViT', 'layer_lr_scales']
+           'BasicLayer', 'TinyViT']
 
 # %% ../nbs/00_tinyvit.ipynb #344ff295
 import torch
@@ -223,8 +223,7 @@ class TinyViT(nn.Module):
         if not (len(embed_dims) == len(num_heads) == len(window_sizes) == n_stages) or n_stages < 2:
             raise ValueError(f'embed_dims, depths, num_heads, window_sizes need one entry per stage (at least 2), got '
                              f'{len(embed_dims)}, {n_stages}, {len(num_heads)}, {len(window_sizes)}')
-        self.img_size, self.num_classes, self.depths = img_size, num_classes, list(depths)
-        self.layer_lr_decay = layer_lr_decay
+        self.img_size, self.num_classes = img_size, num_classes
         self.patch_embed = PatchEmbed(in_chans, embed_dims[0])
         rates = torch.linspace(0, drop_path_rate, sum(depths)).tolist()
         self.layers = nn.ModuleList()
@@ -265,19 +264,3 @@ TINYVIT_CONFIGS = {
                        use_checkpoint=False, mbconv_expand_ratio=4.0, local_conv_size=3, layer_lr_decay=0.8,
                        last_stride_one=True),
 }
-
-# %% ../nbs/00_tinyvit.ipynb #e7965add
-@torch.no_grad()
-def layer_lr_scales(model: TinyViT) -> dict[str, float]:
-    "Learning-rate multiplier per parameter name: `layer_lr_decay ** (n_blocks - 1 - i)` for block `i`'s parameters."
-    n_blocks = sum(model.depths)
-    scale_of_block = [model.layer_lr_decay ** (n_blocks - 1 - i) for i in range(n_blocks)]
-    scales = {f'patch_embed.{n}': scale_of_block[0] for n, _ in model.patch_embed.named_parameters()}
-    i = 0
-    for li, layer in enumerate(model.layers):
-        for bi, block in enumerate(layer.blocks):
-            scales.update({f'layers.{li}.blocks.{bi}.{n}': scale_of_block[i] for n, _ in block.named_parameters()})
-            i += 1
-        if layer.downsample is not None:
-            scales.update({f'layers.{li}.downsample.{n}': scale_of_block[i - 1] for n, _ in layer.downsample.named_parameters()})
-    return {name: scales.get(name, 1.0) for name, _ in model.named_parameters()}
