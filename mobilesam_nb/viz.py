@@ -9,7 +9,7 @@ __all__ = ['POINT_COLOURS', 'LOSS_TERMS', 'MODULES', 'PlotFigure', 'new_figure',
            'val_iou_keys', 'plot_training_curves', 'stage_spans', 'schedule_lrs', 'plot_stage_schedule', 'click_rows',
            'plot_click_curve']
 
-# %% ../nbs/40_viz.ipynb #24ec84dd
+# %% ../nbs/40_viz.ipynb #06ea1af5
 import csv, io, math, re
 from pathlib import Path
 
@@ -19,12 +19,13 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 
 from .cache import atomic_save
 from .config import TrainConfig, stage_for_epoch
 from .schedulers import warmup_poly_lr
 
-# %% ../nbs/40_viz.ipynb #432ee22c
+# %% ../nbs/40_viz.ipynb #08ca84a9
 class PlotFigure(Figure):
     "A `Figure` that displays itself as a PNG in Jupyter, also where pyplot (and its inline backend) was never loaded."
     def _repr_png_(self) -> bytes:
@@ -51,7 +52,7 @@ def _finish(fig: Figure, path, dpi: int = 80) -> Figure:
     if path is not None: save_figure(fig, path, dpi)
     return fig
 
-# %% ../nbs/40_viz.ipynb #1123a2a7
+# %% ../nbs/40_viz.ipynb #fc824462
 def as_rgb(image) -> np.ndarray:
     "An H x W x 3 uint8 array from a 3 x H x W uint8 tensor/array or an H x W x 3 array."
     a = image.detach().cpu().numpy() if hasattr(image, 'detach') else np.asarray(image)
@@ -92,7 +93,7 @@ def overlay_masks(image, masks, colours=None, alpha: float = 0.45, outline: bool
         if outline: out[mask_outline(m)] = c
     return np.rint(out).astype(np.uint8)
 
-# %% ../nbs/40_viz.ipynb #2a572d06
+# %% ../nbs/40_viz.ipynb #2628210c
 POINT_COLOURS = {1: '#1a9641', 0: '#d7191c'}  # foreground green, background red
 
 def draw_points(ax, coords, labels, size: float = 120):
@@ -119,7 +120,7 @@ def show_masks(image, masks=(), points=None, labels=None, box=None, ax=None, tit
     if title: ax.set_title(title, fontsize=10)
     return _finish(fig, path)
 
-# %% ../nbs/40_viz.ipynb #13b64488
+# %% ../nbs/40_viz.ipynb #9dfef42a
 def mask_iou(a, b) -> float:
     "IoU of two H x W bool masks (1.0 when both are empty)."
     union = np.logical_or(a, b).sum()
@@ -156,7 +157,7 @@ def plot_predictions(images: list, # 3 x H x W uint8 tensors or H x W x 3 arrays
     if title: fig.suptitle(title, fontsize=11)
     return _finish(fig, path, dpi=72)
 
-# %% ../nbs/40_viz.ipynb #27ce2084
+# %% ../nbs/40_viz.ipynb #c2bc6e23
 def write_metrics_csv(rows: list[dict], path) -> Path:
     "Write `rows` as CSV atomically, with the union of their keys as header (first-seen order)."
     header = list(dict.fromkeys(k for r in rows for k in r))
@@ -173,7 +174,7 @@ def read_metrics_csv(path) -> list[dict]:
         except ValueError: return v
     with open(path, newline='') as f: return [{k: num(v) for k, v in r.items() if v != ''} for r in csv.DictReader(f)]
 
-# %% ../nbs/40_viz.ipynb #6af3beae
+# %% ../nbs/40_viz.ipynb #a43b072c
 LOSS_TERMS = ('total', 'focal', 'dice', 'iou')
 
 def ema(values, span: float) -> np.ndarray:
@@ -198,14 +199,22 @@ def _series(rows, xkey, ykey):
     pts = [(r[xkey], r[ykey]) for r in rows if isinstance(r.get(ykey), (int, float)) and xkey in r]
     return (np.array([p[0] for p in pts], dtype=float), np.array([p[1] for p in pts], dtype=float))
 
-def _legend_below(ax, ncol: int = 2):
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc='upper center', bbox_to_anchor=(0.5, -0.22), ncol=ncol, fontsize=8, frameon=False)
+def _legend_below(ax, fontsize: float = 8):
+    "A legend under the axes (below its x label), in as many columns as fit the panel's width."
+    labels = ax.get_legend_handles_labels()[1]
+    if not labels: return
+    fig, spec = ax.figure, ax.get_subplotspec()
+    panel_px = fig.bbox.width * len(spec.colspan) / spec.get_gridspec().ncols
+    below_label = offset_copy(ax.transAxes, fig, y=-2.8 * fontsize - 14, units='points')  # tick labels + x label
+    for ncol in range(len(labels), 0, -1):
+        legend = ax.legend(loc='upper center', bbox_to_anchor=(0.5, 0), bbox_transform=below_label, ncol=ncol,
+                           fontsize=fontsize, frameon=False, handlelength=1.5, columnspacing=1.0)
+        if legend.get_window_extent(fig.canvas.get_renderer()).width <= 0.95 * panel_px: break
 
 def _empty(ax, what: str):
     ax.text(0.5, 0.5, f'no {what} yet', ha='center', va='center', transform=ax.transAxes, color='gray')
 
-# %% ../nbs/40_viz.ipynb #ee57b1ec
+# %% ../nbs/40_viz.ipynb #11e4f555
 def _loss_panel(ax, step_rows):
     ax.set_title('training loss per step', fontsize=10)
     keys = loss_keys(step_rows)
@@ -226,8 +235,8 @@ def _loss_panel(ax, step_rows):
         for s in starts: ax.axvline(s, color='gray', linewidth=0.5, alpha=0.4)
     ax.set_xlabel('optimiser step')
     ax.plot([], [], color='gray', alpha=0.4, label='raw')
-    ax.plot([], [], color='gray', label=f'EMA, span {span:.0f} steps')
-    _legend_below(ax, ncol=3)
+    ax.plot([], [], color='gray', label=f'EMA {span:.0f} steps')
+    _legend_below(ax)
 
 def _val_panel(ax, epoch_rows):
     ax.set_title('validation mIoU', fontsize=10)
@@ -240,7 +249,7 @@ def _val_panel(ax, epoch_rows):
     ax.set_xlabel('epoch (0 = before training)')
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
-    _legend_below(ax, ncol=4)
+    _legend_below(ax)
 
 def _lr_panel(ax, step_rows):
     ax.set_title('learning rate per step', fontsize=10)
@@ -262,7 +271,7 @@ def plot_training_curves(epoch_rows: list[dict], # metrics.csv rows: epoch 0 (be
     for ax in axes.flat: ax.tick_params(labelsize=8)
     return _finish(fig, path)
 
-# %% ../nbs/40_viz.ipynb #412c9010
+# %% ../nbs/40_viz.ipynb #09ab3a10
 MODULES = ('image_encoder', 'prompt_encoder', 'mask_decoder')
 
 def stage_spans(cfg: TrainConfig) -> list:
@@ -322,7 +331,7 @@ def plot_stage_schedule(cfg: TrainConfig, steps_per_epoch: int, path=None, figsi
     for ax in axes.flat: ax.tick_params(labelsize=8)
     return _finish(fig, path)
 
-# %% ../nbs/40_viz.ipynb #168b7e35
+# %% ../nbs/40_viz.ipynb #6b9babae
 def click_rows(table: dict) -> list:
     "[(n_clicks, mIoU)] of the `click<n>` rows of an evaluation table, by n."
     rows = sorted((int(r[len('click'):]), v['mIoU']) for r, v in table.items() if re.fullmatch(r'click\d+', r))
