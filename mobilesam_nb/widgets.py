@@ -6,7 +6,7 @@
 __all__ = ['BOX_COLOUR', 'display_to_image', 'Prompt', 'Prediction', 'Annotation', 'ClickToMask', 'save_mask_png', 'save_sample',
            'render_annotation', 'SegmentWidget']
 
-# %% ../nbs/41_widgets.ipynb #858d7a97
+# %% ../nbs/41_widgets.ipynb #9cde3c8d
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +21,7 @@ from fastcore.basics import patch
 
 from .viz import POINT_COLOURS, as_rgb, mask_colours, overlay_masks
 
-# %% ../nbs/41_widgets.ipynb #2eb60eac
+# %% ../nbs/41_widgets.ipynb #b5b3d7af
 def display_to_image(x: float, y: float, # mouse position in display pixels, from the element's top-left corner
                      display_size: tuple, # (width, height) of the element on screen
                      image_size: tuple, # (width, height) of the image in pixels
@@ -33,7 +33,7 @@ def display_to_image(x: float, y: float, # mouse position in display pixels, fro
     if not (0 <= u <= w and 0 <= v <= h): return None
     return min(int(u), w - 1), min(int(v), h - 1)
 
-# %% ../nbs/41_widgets.ipynb #2ebb5a0d
+# %% ../nbs/41_widgets.ipynb #78393eec
 @dataclass(frozen=True)
 class Prompt:
     "The prompts of one object in image pixels: points (x, y) with labels (1 foreground, 0 background) and a box."
@@ -76,7 +76,7 @@ class ClickToMask:
         "(width, height) of the current image."
         return self.image.shape[1], self.image.shape[0]
 
-# %% ../nbs/41_widgets.ipynb #cd6caf17
+# %% ../nbs/41_widgets.ipynb #f6854b72
 @patch
 def _check_xy(self: ClickToMask, x, y, what: str):
     if self.image is None: raise RuntimeError('no image: call set_image first')
@@ -118,7 +118,7 @@ def set_box(self: ClickToMask, x0: int, y0: int, x1: int, y1: int) -> Annotation
     p = self.state.prompt
     return self._push(self._predict(Prompt(p.points, p.labels, tuple(int(v) for v in box))))
 
-# %% ../nbs/41_widgets.ipynb #ed054c69
+# %% ../nbs/41_widgets.ipynb #da7e3d1d
 @patch
 def choose(self: ClickToMask, k: int) -> Annotation:
     "Make candidate `k` the chosen mask."
@@ -145,7 +145,7 @@ def mask(self: ClickToMask) -> np.ndarray | None:
     s = self.state
     return None if s.prediction is None else s.prediction.masks[s.chosen]
 
-# %% ../nbs/41_widgets.ipynb #f07526d3
+# %% ../nbs/41_widgets.ipynb #1d765c82
 def save_mask_png(mask, path) -> Path:
     "Write an H x W bool mask as a single-channel PNG with values 0 and 255 (atomically)."
     m = np.asarray(mask)
@@ -167,7 +167,7 @@ def save_sample(root, stem: str, image, mask, image_path=None) -> Path:
     taken = [int(p.stem[4:]) for p in folder.glob('obj_*.png') if p.stem[4:].isdigit()] if folder.is_dir() else []
     return save_mask_png(mask, folder/f'obj_{max(taken, default=-1) + 1}.png')
 
-# %% ../nbs/41_widgets.ipynb #bd59d019
+# %% ../nbs/41_widgets.ipynb #e4a44845
 def _bgr(hex_colour: str) -> tuple:
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return b, g, r
@@ -194,7 +194,7 @@ def render_annotation(image, state: Annotation, saved=(), max_size: int = 1024) 
         cv2.drawMarker(out, at(x, y), _bgr(POINT_COLOURS[label]), cv2.MARKER_STAR, 13, 2)
     return out[..., ::-1]
 
-# %% ../nbs/41_widgets.ipynb #ce0eaca7
+# %% ../nbs/41_widgets.ipynb #6e336b38
 class SegmentWidget:
     "Click-to-segment in a notebook: left click foreground, right/shift click background, drag a box; save as a sample."
     def __init__(self, predictor, # any object with `SamPredictor`'s API (PyTorch or ONNX)
@@ -225,7 +225,7 @@ class SegmentWidget:
         from IPython.display import display
         display(self.ui)
 
-# %% ../nbs/41_widgets.ipynb #94dc9b21
+# %% ../nbs/41_widgets.ipynb #8626f042
 @patch
 def load(self: SegmentWidget, index: int):
     "Show image `index` of `images`."
@@ -263,7 +263,7 @@ def _on_candidate(self: SegmentWidget, change):
     if self._updating or change['new'] is None: return
     self.core.choose(change['new']); self.refresh()
 
-# %% ../nbs/41_widgets.ipynb #6bea6492
+# %% ../nbs/41_widgets.ipynb #86e14faa
 @patch
 def _image_xy(self: SegmentWidget, event: dict):
     return display_to_image(event['relativeX'], event['relativeY'],
@@ -287,7 +287,7 @@ def handle_event(self: SegmentWidget, event: dict):
         self.core.add_point(*start, label=0 if background else 1)
     self.refresh()
 
-# %% ../nbs/41_widgets.ipynb #ae2bbcc0
+# %% ../nbs/41_widgets.ipynb #aa5f0033
 @patch
 def undo(self: SegmentWidget):
     "Undo the last action."
