@@ -21,7 +21,8 @@ from tqdm.auto import tqdm
 
 from .build import file_sha256, sam_model_registry
 from .config import DISTILLATION_TERMS
-from .cache import EmbeddingCache, FeatureStore, atomic_save, feature_key, prepare_image, tensor_hash, weights_hash
+from .cache import EmbeddingCache, FeatureStore, feature_key, prepare_image, tensor_hash, weights_hash
+from .checkpoint import atomic_save
 from .errors import InputError
 from .losses import dice_loss
 from .prompt_sampling import correction_clicks

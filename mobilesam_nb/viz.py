@@ -21,7 +21,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
-from .cache import atomic_save
+from .checkpoint import atomic_save
 from .config import TrainConfig, stage_for_epoch
 from .schedulers import warmup_poly_lr
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .cache import atomic_save
+from .checkpoint import atomic_save
 from .data import read_image
 from .errors import InputError
 from fastcore.basics import patch
