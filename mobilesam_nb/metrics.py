@@ -130,16 +130,10 @@ class EvalResult:
         "Print the table."
         print(repr(self))
 
-    def plot(self, ax=None):
-        "Figure of mIoU against the number of clicks (the box mIoU as a dashed reference line when evaluated)."
-        import matplotlib.pyplot as plt
-        fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(4, 3))
-        curve = self.curve
-        ax.plot(range(1, len(curve) + 1), curve, marker='o', label='clicks')
-        if 'box' in self.scores: ax.axhline(self.table['box']['mIoU'], ls='--', color='gray', label='box')
-        ax.set(xlabel='clicks', ylabel='mIoU', ylim=(0, 1.02), xticks=range(1, len(curve) + 1))
-        ax.legend(loc='lower right')
-        return fig
+    def plot(self, ax=None, path=None):
+        "Figure of mIoU against the number of clicks, the box mIoU as a dashed reference line (`viz.plot_click_curve`)."
+        from mobilesam_nb.viz import plot_click_curve
+        return plot_click_curve(self, ax=ax, path=path)
 
 # %% ../nbs/13_metrics.ipynb #14daf2d7
 def parse_prompt_kinds(prompts) -> tuple:
