@@ -10,7 +10,7 @@ __all__ = ['PIXEL_MEAN', 'PIXEL_STD', 'DECODER_INPUTS', 'MIN_OPSET', 'preprocess
            'OnnxAutomaticMaskGenerator', 'checkpoint_model_info', 'load_for_export', 'export_parser', 'export_files',
            'export_main']
 
-# %% ../nbs/30_onnx.ipynb #8700805b
+# %% ../nbs/30_onnx.ipynb #41236314
 import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -22,7 +22,7 @@ from PIL import Image
 
 from .errors import InputError
 
-# %% ../nbs/30_onnx.ipynb #15dab26c
+# %% ../nbs/30_onnx.ipynb #3fb43256
 PIXEL_MEAN = np.array([123.675, 116.28, 103.53], dtype=np.float32)
 PIXEL_STD = np.array([58.395, 57.12, 57.375], dtype=np.float32)
 
@@ -52,7 +52,7 @@ def encoder_input(resized: np.ndarray, img_size: int) -> np.ndarray:
     x[0, :, :h, :w] = ((resized.astype(np.float32) - PIXEL_MEAN) / PIXEL_STD).transpose(2, 0, 1)
     return x
 
-# %% ../nbs/30_onnx.ipynb #7339c128
+# %% ../nbs/30_onnx.ipynb #c737ae90
 def _embed_points(prompt_encoder, point_coords, point_labels, img_size: int):
     "Sparse embeddings of points in the resized frame; labels 0/1 points, 2/3 box corners, -1 padding (no control flow)."
     coords = (point_coords + 0.5) / img_size
@@ -106,7 +106,7 @@ def decoder_forward(sam, image_embeddings, point_coords, point_labels, mask_inpu
     if not return_extra_metrics: return masks, scores, low_res
     return masks, scores, _stability_score(masks), (masks > 0).float().sum(-1).sum(-1), low_res
 
-# %% ../nbs/30_onnx.ipynb #2023bfb1
+# %% ../nbs/30_onnx.ipynb #ec1a77fd
 DECODER_INPUTS = ('image_embeddings', 'point_coords', 'point_labels', 'mask_input', 'has_mask_input', 'orig_im_size')
 MIN_OPSET = 11  # below 11 the exporter cannot write the encoder's padding (Pad with computed sizes)
 
@@ -133,12 +133,18 @@ def _with_tanh_gelu(module):
     return module
 
 def _export(module, args, path, input_names, output_names, dynamic_axes, opset):
+    "Trace `module` in eval mode with the TorchScript exporter; every submodule gets its train/eval mode back afterwards."
     import warnings
     import torch
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter('ignore')
-        torch.onnx.export(module, args, str(path), input_names=list(input_names), output_names=list(output_names),
-                          dynamic_axes=dynamic_axes, opset_version=opset, do_constant_folding=True, dynamo=False)
+    modes = {m: m.training for m in module.modules()}
+    module.eval()
+    try:
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter('ignore')
+            torch.onnx.export(module, args, str(path), input_names=list(input_names), output_names=list(output_names),
+                              dynamic_axes=dynamic_axes, opset_version=opset, do_constant_folding=True, dynamo=False)
+    finally:
+        for m, training in modes.items(): m.train(training)
 
 def decoder_example_inputs(sam, n_points: int = 3, orig_im_size=(600, 800)) -> Dict[str, np.ndarray]:
     "Inputs of the exported decoder's contract for `sam` (random embedding, `n_points` points, a mask input)."
@@ -150,7 +156,7 @@ def decoder_example_inputs(sam, n_points: int = 3, orig_im_size=(600, 800)) -> D
                 mask_input=rng.standard_normal((1, 1, m, m), dtype=np.float32),
                 has_mask_input=np.ones(1, dtype=np.float32), orig_im_size=np.array(orig_im_size, dtype=np.float32))
 
-# %% ../nbs/30_onnx.ipynb #7e911a21
+# %% ../nbs/30_onnx.ipynb #5e747a87
 def export_decoder(sam, path, return_single_mask: bool = False, use_stability_score: bool = False,
                    return_extra_metrics: bool = False, gelu_approximate: bool = False, opset: int = 17) -> Path:
     "Write `sam`'s prompt encoder, mask decoder and mask postprocessing as ONNX with the official decoder contract."
@@ -170,7 +176,7 @@ def export_decoder(sam, path, return_single_mask: bool = False, use_stability_sc
                     'masks': {0: 'num_prompts', 2: 'height', 3: 'width'}, 'low_res_masks': prompts, 'iou_predictions': prompts}
     if return_extra_metrics: dynamic_axes.update(stability_scores=prompts, areas=prompts)
     example = tuple(torch.as_tensor(a) for a in decoder_example_inputs(sam).values())
-    _export(SamOnnxDecoder().eval(), example, path, DECODER_INPUTS, outputs, dynamic_axes, opset)
+    _export(SamOnnxDecoder(), example, path, DECODER_INPUTS, outputs, dynamic_axes, opset)
     return path
 
 def export_encoder(sam, path, gelu_approximate: bool = False, opset: int = 17) -> Path:
@@ -180,10 +186,10 @@ def export_encoder(sam, path, gelu_approximate: bool = False, opset: int = 17) -
     _check_opset(opset)
     encoder = _with_tanh_gelu(sam.image_encoder) if gelu_approximate else sam.image_encoder
     example = torch.zeros(1, 3, sam.img_size, sam.img_size)
-    _export(encoder.eval(), (example,), path, ['input_image'], ['image_embeddings'], None, opset)
+    _export(encoder, (example,), path, ['input_image'], ['image_embeddings'], None, opset)
     return path
 
-# %% ../nbs/30_onnx.ipynb #e4d9f75e
+# %% ../nbs/30_onnx.ipynb #abc650ec
 def onnx_session(path, threads: Optional[int] = None) -> ort.InferenceSession:
     "A CPU ONNX Runtime session for `path`; `threads` caps intra-op threads (default: ONNX Runtime's choice)."
     path = Path(path)
@@ -192,7 +198,7 @@ def onnx_session(path, threads: Optional[int] = None) -> ort.InferenceSession:
     if threads: options.intra_op_num_threads = threads
     return ort.InferenceSession(str(path), options, providers=['CPUExecutionProvider'])
 
-# %% ../nbs/30_onnx.ipynb #a5423fc9
+# %% ../nbs/30_onnx.ipynb #89793b56
 def positional_encoding_nodes(model) -> List[str]:
     "Names of the nodes that multiply coordinates by the prompt encoder's Gaussian matrix (before sin and cos)."
     return [node.name for node in model.graph.node if any(i.endswith('positional_encoding_gaussian_matrix') for i in node.input)]
@@ -211,7 +217,7 @@ def quantize_decoder(src, dst) -> Path:
     finally: logging.disable(logging.NOTSET)
     return dst
 
-# %% ../nbs/30_onnx.ipynb #f27a6687
+# %% ../nbs/30_onnx.ipynb #32bf5017
 def decoder_agreement(reference: ort.InferenceSession, candidate: ort.InferenceSession, inputs: Dict[str, np.ndarray]) -> Dict[str, float]:
     """How far `candidate` (e.g. the int8 decoder) strays from `reference` on the same decoder inputs: the largest absolute
     difference of low-res logits and of predicted IoUs, and the mean and lowest IoU between their full-size masks."""
@@ -223,7 +229,7 @@ def decoder_agreement(reference: ort.InferenceSession, candidate: ort.InferenceS
     return {'max_abs_low_res_logit': float(np.abs(low_new - low_ref).max()), 'max_abs_iou_prediction': float(np.abs(iou_new - iou_ref).max()),
             'mean_mask_iou': float(mask_iou.mean()), 'min_mask_iou': float(mask_iou.min())}
 
-# %% ../nbs/30_onnx.ipynb #594a5c52
+# %% ../nbs/30_onnx.ipynb #94c980b7
 def _check_image(image) -> None:
     if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         got = (f'{type(image).__name__} of shape {tuple(image.shape)} and dtype {image.dtype}' if hasattr(image, 'shape')
@@ -266,7 +272,7 @@ class OnnxSamPredictor:
         if not self.is_image_set: raise RuntimeError('An image must be set with .set_image(...) to generate an embedding.')
         return self.features
 
-# %% ../nbs/30_onnx.ipynb #c6649f6b
+# %% ../nbs/30_onnx.ipynb #25488e05
 def _as_points(point_coords, point_labels) -> Tuple[np.ndarray, np.ndarray]:
     "N x 2 float coordinates and N labels as arrays, with the shape problems a user makes spelt out."
     if point_labels is None: raise ValueError('point_labels must be given with point_coords')
@@ -311,7 +317,7 @@ def predict(self: OnnxSamPredictor, point_coords=None, point_labels=None, box=No
     masks = masks[0, chosen]
     return (masks if return_logits else masks > self.mask_threshold), scores[0, chosen], low_res[0, chosen]
 
-# %% ../nbs/30_onnx.ipynb #9199e9b2
+# %% ../nbs/30_onnx.ipynb #0496fc4b
 def point_grid(n_per_side: int) -> np.ndarray:
     "`n_per_side**2 x 2` points (x, y) at the cell centres of an even grid over [0, 1]^2, rows first (as `build_point_grid`)."
     if n_per_side < 1: raise ValueError(f'point_grid: n_per_side must be at least 1, got {n_per_side}')
@@ -345,7 +351,7 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarr
         order = rest[~(iou > iou_threshold)]  # an undefined IoU (two empty boxes) suppresses nothing, as in torchvision
     return np.array(keep, dtype=np.int64)
 
-# %% ../nbs/30_onnx.ipynb #60492c3f
+# %% ../nbs/30_onnx.ipynb #24229cff
 class OnnxAutomaticMaskGenerator:
     "`SamAutomaticMaskGenerator` without crops on an `OnnxSamPredictor`: grid prompts, IoU and stability filters, box NMS."
     def __init__(self, predictor: OnnxSamPredictor, points_per_side: int = 32, points_per_batch: int = 64,
@@ -394,7 +400,7 @@ class OnnxAutomaticMaskGenerator:
                  'stability_score': float(data['stability'][i]), 'crop_box': [0, 0, w, h]}
                 for i in nms(data['boxes'], data['iou'], self.box_nms_thresh)]
 
-# %% ../nbs/30_onnx.ipynb #ff75c91a
+# %% ../nbs/30_onnx.ipynb #a6409d41
 def checkpoint_model_info(path) -> Dict[str, Any]:
     "`model_type` and `img_size` recorded in one of our training checkpoints ({} for an official state_dict)."
     import torch
@@ -418,7 +424,7 @@ def load_for_export(checkpoint, model_type: Optional[str] = None, img_size: Opti
     except InputError: raise
     except ValueError as e: raise InputError(f'{e} (model type {model_type}, img_size {img_size})') from None
 
-# %% ../nbs/30_onnx.ipynb #63d03fc6
+# %% ../nbs/30_onnx.ipynb #e85f028c
 def export_parser():
     import argparse
     p = argparse.ArgumentParser(prog='mobilesam_export', description='Export MobileSAM (or SAM) to ONNX: the decoder with '
