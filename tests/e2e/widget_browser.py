@@ -96,7 +96,8 @@ def start_lab(tmp: Path, port: int) -> subprocess.Popen:
     cmd = [sys.executable, '-m', 'jupyterlab', '--no-browser', '--ServerApp.ip=127.0.0.1', f'--ServerApp.port={port}',
            '--IdentityProvider.token=', '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True',
            '--ServerApp.allow_root=True', f'--ServerApp.root_dir={root}', '--LabApp.expose_app_in_browser=True']
-    return subprocess.Popen(cmd, env=env, cwd=root, stdout=open(tmp/'lab.log', 'w'), stderr=subprocess.STDOUT, start_new_session=True)
+    with open(tmp/'lab.log', 'w') as log:  # the server keeps its own copy of the file descriptor
+        return subprocess.Popen(cmd, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def wait_for_server(base: str, proc: subprocess.Popen, timeout: float = 60):
@@ -149,7 +150,7 @@ def wait_pixel(page, x: int, y: int, rgb: tuple, timeout: float = 30) -> list:
 
 
 def drive(base: str) -> dict:
-    "Open the notebook, run it, click and drag on the picture; the measured mask centroids."
+    "Open the notebook, run it, click, right-click and drag on the picture; what the page then shows."
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
