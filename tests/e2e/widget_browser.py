@@ -3,7 +3,8 @@
 Starts JupyterLab on 127.0.0.1 (a free port, no token, everything under a temporary folder), opens a notebook that
 shows a `SegmentWidget` (image 160 x 120 shown at 320 px wide, a predictor double whose mask is a disc (radius 20) around the
 last foreground point or the box's centre), runs it, and with Debian's Chromium driven by Playwright:
-clicks on image pixel (100, 40), checks that the mask drawn in the page is centred on that pixel, then drags a box
+clicks on image pixel (100, 40) and checks that the mask drawn in the page is centred on that pixel, right-clicks
+on (130, 90) and checks a background star is drawn there (and no JupyterLab context menu opened), then drags a box
 and checks the mask moved to the box's centre. Skipped (reported with `mobilesam_nb.testing.skip`) where
 `/usr/bin/chromium` or the `playwright` package is missing. Exit code 0 when passed or skipped, 1 on failure.
 
@@ -95,7 +96,8 @@ def start_lab(tmp: Path, port: int) -> subprocess.Popen:
     cmd = [sys.executable, '-m', 'jupyterlab', '--no-browser', '--ServerApp.ip=127.0.0.1', f'--ServerApp.port={port}',
            '--IdentityProvider.token=', '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True',
            '--ServerApp.allow_root=True', f'--ServerApp.root_dir={root}', '--LabApp.expose_app_in_browser=True']
-    return subprocess.Popen(cmd, env=env, cwd=root, stdout=open(tmp/'lab.log', 'w'), stderr=subprocess.STDOUT, start_new_session=True)
+    with open(tmp/'lab.log', 'w') as log:  # the server keeps its own copy of the file descriptor
+        return subprocess.Popen(cmd, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def wait_for_server(base: str, proc: subprocess.Popen, timeout: float = 60):
@@ -129,8 +131,26 @@ def wait_mask(page, previous=None, timeout: float = 30) -> list:
     raise TimeoutError(f'no (new) mask drawn within {timeout} s (last read: {got})')
 
 
+PIXEL = '''([x, y]) => {
+  const img = document.querySelector('img.widget-image');
+  const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+  const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+  return Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));
+}'''
+
+
+def wait_pixel(page, x: int, y: int, rgb: tuple, timeout: float = 30) -> list:
+    "The picture's pixel (x, y) once it has colour `rgb` (or the last value read after `timeout`)."
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = page.evaluate(PIXEL, [x, y])
+        if tuple(got) == tuple(rgb): return got
+        time.sleep(0.2)
+    return got
+
+
 def drive(base: str) -> dict:
-    "Open the notebook, run it, click and drag on the picture; the measured mask centroids."
+    "Open the notebook, run it, click, right-click and drag on the picture; what the page then shows."
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -148,10 +168,13 @@ def drive(base: str) -> dict:
             at = lambda x, y: (round(box['x'] + (x + 0.5) * scale), round(box['y'] + (y + 0.5) * scale))
             page.mouse.click(*at(100, 40))
             click = wait_mask(page)
+            page.mouse.click(*at(130, 90), button='right')
+            right = wait_pixel(page, 130, 90, (215, 25, 28))  # the background star's red, at the right-clicked pixel
+            lab_menus = page.locator('.lm-Menu').count()  # JupyterLab's own context menu must not open over the image
             page.mouse.move(*at(20, 60)); page.mouse.down()
             page.mouse.move(*at(40, 80), steps=5); page.mouse.move(*at(60, 100), steps=5); page.mouse.up()
             dragged = wait_mask(page, previous=click)
-            return {'display_scale': scale, 'click': click, 'drag': dragged}
+            return {'display_scale': scale, 'click': click, 'right_click_pixel': right, 'lab_menus': lab_menus, 'drag': dragged}
         finally:
             browser.close()
 
@@ -181,12 +204,14 @@ def main() -> int:
     problems = []
     if abs(cx - 100) > 0.5 or abs(cy - 40) > 0.5: problems.append(f'click at pixel (100, 40) drew a mask centred on ({cx:.2f}, {cy:.2f})')
     if not 0.7 * area <= n <= area: problems.append(f'the mask shows {n} pixels, expected a disc of {area} less the star over it')
+    if result['right_click_pixel'] != [215, 25, 28]: problems.append(f"right click at (130, 90): pixel is {result['right_click_pixel']}, not the background star's red")
+    if result['lab_menus']: problems.append('the right click opened a JupyterLab context menu over the image')
     if abs(bx - 40) > 0.5 or abs(by - 80) > 0.5: problems.append(f'box (20, 60)-(60, 100) drew a mask centred on ({bx:.2f}, {by:.2f}), expected (40, 80)')
     if not 0.95 * area <= nb <= area: problems.append(f'the mask after the box shows {nb} pixels, expected about {area}')
     for p in problems: print(f'FAIL: {p}')
     if not problems:
         print(f'passed: {CHECK}: display scale {result["display_scale"]:.2f}, mask of {n} px centred on ({cx:.2f}, {cy:.2f}) after a click '
-              f'at (100, 40), {nb} px on ({bx:.2f}, {by:.2f}) after a box centred on (40, 80)')
+              f'at (100, 40), background star at (130, 90), {nb} px on ({bx:.2f}, {by:.2f}) after a box centred on (40, 80)')
         print(f'({time.monotonic() - t0:.0f} s)', file=sys.stderr)
     return 1 if problems else 0
 
