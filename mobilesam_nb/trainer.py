@@ -17,7 +17,6 @@ import torch.nn as nn
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 
-from .build import sam_model_registry
 from .cache import EmbeddingCache, prepare_image
 from .checkpoint import load_checkpoint, remove_stale_temporaries, rng_state, save_checkpoint, set_rng_state
 from .config import DISTILLATION_TERMS, ConfigError, stage_for_epoch
