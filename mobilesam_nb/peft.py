@@ -7,7 +7,7 @@ __all__ = ['LoRALinear', 'lora_targets', 'add_lora', 'lora_layers', 'lora_parame
            'base_identity', 'build_model', 'adapter_state', 'load_model_state', 'merge_checkpoint', 'merge_lora_parser',
            'merge_lora_main']
 
-# %% ../nbs/18_peft.ipynb #90502ecb
+# %% ../nbs/18_peft.ipynb #f5c24e37
 import argparse, difflib, fnmatch, hashlib, math
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from .config import ConfigError, PeftConfig, config_from_dict
 from .errors import InputError
 from .prompt_sampling import derive_seed
 
-# %% ../nbs/18_peft.ipynb #a353d2d3
+# %% ../nbs/18_peft.ipynb #83a6b13e
 class LoRALinear(nn.Linear):
     "`base` (an nn.Linear, its weight and bias shared) plus a low-rank update `alpha / rank * B @ A` on `dropout(x)`; B starts at 0."
     def __init__(self, base: nn.Linear, rank: int, alpha: float, dropout: float = 0.0):
@@ -54,7 +54,7 @@ class LoRALinear(nn.Linear):
 
     def extra_repr(self) -> str: return f'{super().extra_repr()}, rank={self.rank}, alpha={self.alpha}'
 
-# %% ../nbs/18_peft.ipynb #1b107f89
+# %% ../nbs/18_peft.ipynb #b0ed64b9
 def _linear_names(model: nn.Module) -> list[str]:
     "Names of the plain nn.Linear layers of `model` (not those that already have adapters)."
     return [n for n, m in model.named_modules() if isinstance(m, nn.Linear) and not isinstance(m, LoRALinear)]
@@ -88,7 +88,7 @@ def lora_parameters(model: nn.Module) -> list[nn.Parameter]:
     "The adapters' parameters (`lora_A`, `lora_B` of every adapted layer)."
     return [p for layer in lora_layers(model).values() for p in (layer.lora_A, layer.lora_B)]
 
-# %% ../nbs/18_peft.ipynb #25032867
+# %% ../nbs/18_peft.ipynb #3ac13d5d
 def merge_lora(model: nn.Module) -> nn.Module:
     "Fold every adapter into its layer's weight (`LoRALinear` -> plain `nn.Linear`), in place; returns `model`."
     for name, layer in lora_layers(model).items():
@@ -96,7 +96,7 @@ def merge_lora(model: nn.Module) -> nn.Module:
         setattr(model.get_submodule(parent), child, layer.merged())
     return model
 
-# %% ../nbs/18_peft.ipynb #b54fea8e
+# %% ../nbs/18_peft.ipynb #5ffa2edd
 def weights_sha256(model: nn.Module) -> str:
     "SHA-256 over the state_dict of `model`: every key, dtype, shape and the tensor's bytes, in order."
     digest = hashlib.sha256()
@@ -115,7 +115,7 @@ def _describe_base(base: dict) -> str:
     if base['checkpoint'] is None: return f"random weights (weights sha256 {base['sha256'][:12]})"
     return f"{base['checkpoint']} (sha256 {base['sha256'][:12]})"
 
-# %% ../nbs/18_peft.ipynb #83254096
+# %% ../nbs/18_peft.ipynb #e409b698
 def build_model(cfg) -> tuple[nn.Module, dict | None]:
     "The model of `cfg` (a `TrainConfig`): registry model, random parts from `(seed, 'init')`, LoRA adapters when `cfg.peft`; and its base's identity (None without adapters)."
     m = cfg.model
@@ -127,7 +127,7 @@ def build_model(cfg) -> tuple[nn.Module, dict | None]:
         add_lora(model, cfg.peft)
     return model, base
 
-# %% ../nbs/18_peft.ipynb #ce1a3988
+# %% ../nbs/18_peft.ipynb #cea751f8
 def _is_adapter_key(key: str) -> bool: return key.endswith(('.lora_A', '.lora_B'))
 
 def adapter_state(model: nn.Module, modules) -> dict:
@@ -152,7 +152,7 @@ def load_model_state(model: nn.Module, ck: dict, base: dict | None, source) -> n
                          f'e.g. {(absent + unexpected)[0]}): were peft.targets changed?')
     return model
 
-# %% ../nbs/18_peft.ipynb #7958cc7b
+# %% ../nbs/18_peft.ipynb #da0984ae
 def merge_checkpoint(checkpoint, output, base=None) -> Path:
     "Write the model of adapter checkpoint `checkpoint` with its adapters merged to `output` (a plain checkpoint); `base` overrides the recorded base path."
     ck = load_checkpoint(checkpoint)
