@@ -48,6 +48,9 @@ def load_checkpoint_state(path: Union[str, Path]) -> Dict[str, torch.Tensor]:
                          f'torch.load(weights_only=True) refuses because unpickling it could run code') from None
     except Exception as e:
         raise ValueError(f'{path} is not a PyTorch checkpoint ({type(e).__name__}: {_first_line(e)})') from None
+    if isinstance(obj, Mapping) and 'peft' in obj:
+        raise ValueError(f'{path} holds LoRA adapters, not a whole model: merge them into plain weights with '
+                         f'mobilesam_merge_lora --checkpoint {path} --output merged.pth')
     if isinstance(obj, Mapping) and 'model' in obj and not torch.is_tensor(obj['model']): obj = obj['model']
     if not _is_state_dict(obj):
         raise ValueError(f'{path} holds a {type(obj).__name__}, not a state_dict (a mapping of parameter names to tensors, '

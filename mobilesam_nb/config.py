@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['ModelType', 'DISTILLATION_TERMS', 'ConfigError', 'AugmentConfig', 'DataConfig', 'ModelConfig', 'FreezeConfig',
            'PromptConfig', 'LossWeights', 'LrMultConfig', 'OptimizerConfig', 'SchedulerConfig', 'EvalConfig',
-           'DistillationConfig', 'StageConfig', 'TrainConfig', 'metric_names', 'config_from_dict', 'parse_override',
-           'apply_override', 'load_config', 'save_config', 'ResolvedStage', 'stage_for_epoch', 'shipped_configs']
+           'DistillationConfig', 'PeftConfig', 'StageConfig', 'TrainConfig', 'metric_names', 'config_from_dict',
+           'parse_override', 'apply_override', 'load_config', 'save_config', 'ResolvedStage', 'stage_for_epoch',
+           'shipped_configs']
 
 # %% ../nbs/14_config.ipynb #e1290acd
 import copy, difflib, json, math, os
@@ -129,6 +130,15 @@ class DistillationConfig:
     prompt_refine_click: bool = False
 
 @dataclass
+class PeftConfig:
+    "LoRA adapters of `rank` (update scaled by `alpha / rank`, `dropout` on their input) on the nn.Linear layers whose names match `targets`."
+    method: Literal['lora'] = 'lora'
+    rank: int = 4
+    alpha: float = 4.0
+    dropout: float = 0.0
+    targets: list[str] = field(default_factory=lambda: ['image_encoder.*.attn.qkv', 'image_encoder.*.attn.proj'])
+
+@dataclass
 class StageConfig:
     "Epochs `[start_epoch, end_epoch)` with their own freeze, loss-weight, lr and distillation settings."
     name: str
@@ -175,6 +185,7 @@ class TrainConfig:
     sync_batchnorm: bool = False
     eval: EvalConfig = field(default_factory=EvalConfig)
     distillation: DistillationConfig = field(default_factory=DistillationConfig)
+    peft: PeftConfig | None = None
     stage_schedule: list[StageConfig] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -358,6 +369,16 @@ def _check_training(cfg: TrainConfig, p: _Problems):
         p.add('distillation.features_dir', 'stored teacher features are of the images as they are on disk, but data.augment '
               'is set: use the online teacher (features_dir null) or data.augment null')
 
+def _check_peft(cfg: TrainConfig, p: _Problems):
+    "Value checks of the `peft` section (that each target matches a layer is checked when the model is built)."
+    pf = cfg.peft
+    if pf is None: return
+    _range(p, 'peft.rank', pf.rank, 1); _range(p, 'peft.alpha', pf.alpha, 0, lo_open=True)
+    if p.ok('peft.dropout') and not 0 <= pf.dropout < 1: p.add('peft.dropout', f'must be in [0, 1), got {pf.dropout}')
+    if p.ok('peft.targets') and not pf.targets: p.add('peft.targets', 'must list at least one module-name pattern')
+    if cfg.distillation.enabled: p.add('peft', 'adapters with distillation are not supported: the student adopts the '
+                                       "teacher's heads after the base loads, so the adapters' base could not be rebuilt")
+
 def _check_paths(cfg: TrainConfig, p: _Problems):
     "Record every input path that is given but absent (COCO annotations default to `<root>/annotations.json`)."
     d = cfg.data
@@ -390,9 +411,9 @@ def _check_coverage(cfg: TrainConfig, p: _Problems, stages: list[StageConfig]):
         p.add('stage_schedule', f"gap at the end: {_epochs(cursor, cfg.epochs)} in no stage (the last stage '{last.name}' ends at epoch {cursor}, epochs = {cfg.epochs})")
 
 # %% ../nbs/14_config.ipynb #13152a96
-def _nothing_to_train(freeze: FreezeConfig, loss: LossWeights, distil: bool) -> tuple[str, str] | None:
-    "Why a stage (or a run) with these settings would train nothing, as `(section, reason)`; None when it trains."
-    if all(vars(freeze).values()): return 'freeze', 'freezes every module: nothing to train'
+def _nothing_to_train(freeze: FreezeConfig, loss: LossWeights, distil: bool, adapters: bool = False) -> tuple[str, str] | None:
+    "Why a stage (or a run) with these settings would train nothing, as `(section, reason)`; None when it trains (`adapters`: LoRA adapters train)."
+    if all(vars(freeze).values()) and not adapters: return 'freeze', 'freezes every module: nothing to train'
     if distil and freeze.image_encoder: return 'freeze', 'distils into the image encoder but freezes it'
     if not distil and not any(vars(loss).values()): return 'loss', 'has all loss weights 0 and no distillation: nothing to train'
 
@@ -422,7 +443,7 @@ def _check_stages(cfg: TrainConfig, p: _Problems):
         if not s.distillation and s.lambda_coef != 0: p.add(f'{k}.lambda_coef', f'has no effect when distillation is false (got {s.lambda_coef})')
         freeze = FreezeConfig(**{**vars(cfg.freeze), **{n: v for n, v in s.freeze.items() if n in vars(cfg.freeze)}})
         loss = LossWeights(**{**vars(cfg.loss), **{n: v for n, v in s.loss_weights.items() if n in vars(cfg.loss)}})
-        if why := _nothing_to_train(freeze, loss, s.distillation): p.add(k, f"stage '{s.name}' {why[1]}", bad=False)
+        if why := _nothing_to_train(freeze, loss, s.distillation, cfg.peft is not None): p.add(k, f"stage '{s.name}' {why[1]}", bad=False)
     if cfg.stage_schedule and complete and p.ok('epochs'): _check_coverage(cfg, p, good)
     if cfg.distillation.enabled and cfg.stage_schedule and not any(s.distillation for s in cfg.stage_schedule):
         p.add('distillation.enabled', 'true, but no stage in stage_schedule turns distillation on')
@@ -455,11 +476,11 @@ def _validate(d, p: _Problems, check_paths: bool) -> TrainConfig | None:
     cfg = _build(TrainConfig, d, '', p)
     if cfg is _BAD: return None
     if cfg.data is None: cfg.data = DataConfig(train=None)
-    _check_data(cfg, p); _check_training(cfg, p); _check_run(cfg, p)
+    _check_data(cfg, p); _check_training(cfg, p); _check_run(cfg, p); _check_peft(cfg, p)
     if check_paths: _check_paths(cfg, p)
     if 'stage_schedule' not in p.bad: _check_stages(cfg, p)
     if not cfg.stage_schedule and p.ok('freeze', 'loss', 'distillation'):
-        if why := _nothing_to_train(cfg.freeze, cfg.loss, cfg.distillation.enabled): p.add(why[0], f'the run {why[1]}', bad=False)
+        if why := _nothing_to_train(cfg.freeze, cfg.loss, cfg.distillation.enabled, cfg.peft is not None): p.add(why[0], f'the run {why[1]}', bad=False)
     return cfg
 
 def config_from_dict(d: dict, source: str = '<dict>', check_paths: bool = True) -> TrainConfig:
