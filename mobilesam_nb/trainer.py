@@ -221,7 +221,7 @@ class Trainer:
         self.amp_dtype = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}[cfg.precision]
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp_dtype == torch.float16)
         self.train_ds, self.val_ds = self._datasets()
-        self.model = self._build_model()
+        self.model, self.peft_base = self._build_model()
         self.loss_fn = SamLoss(**self._loss_weights(stage_for_epoch(cfg, 0)))
         self.teacher = self._teacher() if cfg.distillation.enabled else None
         p = cfg.prompts
@@ -269,11 +269,11 @@ def _datasets(self: Trainer):
     return train, val
 
 @patch
-def _build_model(self: Trainer):
-    "The registry model (`peft.build_model`: the same in every process, LoRA adapters added after the base loads; `peft_base` names that base)."
-    model, self.peft_base = build_model(self.cfg)
+def _build_model(self: Trainer) -> tuple:
+    "The registry model (`peft.build_model`: the same in every process, LoRA adapters added after the base loads) and the identity of that base (None without adapters)."
+    model, base = build_model(self.cfg)
     if self.cfg.sync_batchnorm: model = use_sync_batchnorm(model, self.env)
-    return model.to(self.device)
+    return model.to(self.device), base
 
 @patch
 def _teacher(self: Trainer) -> DistillationTeacher:
