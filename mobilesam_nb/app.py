@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MODES', 'AppSession', 'app_handlers', 'build_app', 'app_parser', 'serve', 'app_main']
 
-# %% ../nbs/43_app.ipynb #dd7100e3
+# %% ../nbs/43_app.ipynb #5ef17a19
 import argparse, copy
 
 import numpy as np
@@ -17,7 +17,7 @@ from .metrics import eval_model_settings
 from .predictor import SamPredictor
 from .widgets import ClickToMask, render_annotation
 
-# %% ../nbs/43_app.ipynb #d1c71914
+# %% ../nbs/43_app.ipynb #01201c9d
 MODES = ('foreground point', 'background point', 'box corner')
 
 class AppSession:
@@ -41,7 +41,7 @@ class AppSession:
             self.core.set_box(x0, y0, x, y)
         else: self.core.add_point(x, y, label=1 if mode == 'foreground point' else 0)
 
-# %% ../nbs/43_app.ipynb #f95ddeeb
+# %% ../nbs/43_app.ipynb #294e1db8
 def _session_view(self: AppSession):
     "What the page shows: (picture or None, candidate labels, chosen index or None, status line)."
     s = self.core.state
@@ -55,7 +55,7 @@ def _session_view(self: AppSession):
 
 AppSession.view = _session_view
 
-# %% ../nbs/43_app.ipynb #b0a02891
+# %% ../nbs/43_app.ipynb #aa627f04
 def app_handlers(predictor) -> dict:
     "The page's event handlers, plain functions: (session, inputs...) -> (session, picture, candidates, status)."
     import gradio as gr
@@ -85,7 +85,7 @@ def build_app(predictor, # any object with `SamPredictor`'s API
     "The Gradio `Blocks` of the app; `.launch()` serves it."
     import gradio as gr
     h = app_handlers(predictor)
-    with gr.Blocks(title=title) as app:
+    with gr.Blocks(title=title, analytics_enabled=False) as app:  # a local tool: no telemetry
         gr.Markdown(f'## {title}\nUpload an image, then click on it: a foreground or background point, or two box corners.')
         session = gr.State(None)
         with gr.Row():
@@ -105,7 +105,7 @@ def build_app(predictor, # any object with `SamPredictor`'s API
         reset.click(h['reset'], [session], view, api_name='reset')
     return app
 
-# %% ../nbs/43_app.ipynb #a3f820a5
+# %% ../nbs/43_app.ipynb #29c18a53
 def app_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='mobilesam_app', description='Click-to-segment in the browser (Gradio).')
     p.add_argument('--checkpoint', required=True, help='official .pt or a training checkpoint (last.pth, best.pth)')
