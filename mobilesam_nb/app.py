@@ -5,10 +5,13 @@
 # %% auto #0
 __all__ = ['MODES', 'AppSession', 'app_handlers', 'build_app', 'app_parser', 'serve', 'app_main']
 
-# %% ../nbs/43_app.ipynb #5ef17a19
+# %% ../nbs/43_app.ipynb #2e3beae5
 import argparse, copy
+from pathlib import Path
 
 import numpy as np
+import torch
+from fastcore.basics import patch
 
 from .build import build_sam
 from .cli import parse, run_main
@@ -17,7 +20,7 @@ from .metrics import eval_model_settings
 from .predictor import SamPredictor
 from .widgets import ClickToMask, render_annotation
 
-# %% ../nbs/43_app.ipynb #01201c9d
+# %% ../nbs/43_app.ipynb #e97ccec2
 MODES = ('foreground point', 'background point', 'box corner')
 
 class AppSession:
@@ -41,8 +44,9 @@ class AppSession:
             self.core.set_box(x0, y0, x, y)
         else: self.core.add_point(x, y, label=1 if mode == 'foreground point' else 0)
 
-# %% ../nbs/43_app.ipynb #294e1db8
-def _session_view(self: AppSession):
+# %% ../nbs/43_app.ipynb #3e1e4c82
+@patch
+def view(self: AppSession):
     "What the page shows: (picture or None, candidate labels, chosen index or None, status line)."
     s = self.core.state
     picture = None if self.core.image is None else render_annotation(self.core.image, s, max_size=max(self.core.image.shape[:2]))
@@ -53,9 +57,7 @@ def _session_view(self: AppSession):
     else: status = f"{len(p.points)} points{', box' if p.box else ''}" + (f', mask of {int(self.core.mask.sum())} px' if s.prediction else '')
     return picture, choices, s.chosen, status
 
-AppSession.view = _session_view
-
-# %% ../nbs/43_app.ipynb #aa627f04
+# %% ../nbs/43_app.ipynb #782ddeb4
 def app_handlers(predictor) -> dict:
     "The page's event handlers, plain functions: (session, inputs...) -> (session, picture, candidates, status)."
     import gradio as gr
@@ -105,7 +107,7 @@ def build_app(predictor, # any object with `SamPredictor`'s API
         reset.click(h['reset'], [session], view, api_name='reset')
     return app
 
-# %% ../nbs/43_app.ipynb #29c18a53
+# %% ../nbs/43_app.ipynb #95d5d8bc
 def app_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='mobilesam_app', description='Click-to-segment in the browser (Gradio).')
     p.add_argument('--checkpoint', required=True, help='official .pt or a training checkpoint (last.pth, best.pth)')
@@ -121,8 +123,6 @@ def serve(checkpoint, model_type=None, img_size=None, host: str = '127.0.0.1', p
     "Build the model from `checkpoint` and serve the app; returns the launched `Blocks`."
     try: import gradio  # noqa: F401  (only to fail early with a clear message)
     except ImportError: raise InputError('gradio is not installed: pip install -e .[app]') from None
-    import torch
-    from pathlib import Path
     if not Path(checkpoint).is_file(): raise FileNotFoundError(f'{checkpoint}: checkpoint not found')
     model_type, img_size, source = eval_model_settings(checkpoint, model_type, img_size)
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
@@ -134,5 +134,7 @@ def serve(checkpoint, model_type=None, img_size=None, host: str = '127.0.0.1', p
 def app_main(argv=None) -> int:
     args = parse(app_parser(), argv)
     if isinstance(args, int): return args
-    return run_main('mobilesam_app', lambda: serve(args.checkpoint, args.model_type, args.img_size, args.host, args.port,
-                                                   args.device) and 0, args.debug)
+    def body():
+        serve(args.checkpoint, args.model_type, args.img_size, args.host, args.port, args.device)
+        return 0
+    return run_main('mobilesam_app', body, args.debug)
