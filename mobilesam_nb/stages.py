@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['StageStepper', 'figure_png', 'StageStepperWidget']
 
-# %% ../nbs/42_stages.ipynb #5b82b084
+# %% ../nbs/42_stages.ipynb #cf61f216
 from pathlib import Path
 
 from fastcore.basics import patch
@@ -15,7 +15,7 @@ from .errors import InputError
 from .trainer import Trainer
 from .viz import plot_stage_schedule, plot_training_curves
 
-# %% ../nbs/42_stages.ipynb #6f2dd8a4
+# %% ../nbs/42_stages.ipynb #7fd3abc5
 class StageStepper:
     "A training run advanced by hand: `step(n)`, `run_epoch()`; `status` and `figures()` show where it is."
     def __init__(self, cfg, # a `TrainConfig`, or the path of a JSON config
@@ -32,7 +32,7 @@ class StageStepper:
     @property
     def device(self): return self.trainer.device
 
-# %% ../nbs/42_stages.ipynb #30b19164
+# %% ../nbs/42_stages.ipynb #d0bae6ce
 @patch
 def step(self: StageStepper, n: int = 1) -> int:
     "Run up to `n` optimiser steps of the run (`Trainer.run_steps`); returns the number run."
@@ -44,7 +44,7 @@ def run_epoch(self: StageStepper) -> dict | None:
     "Run to the end of the current epoch; its metrics row (None when the run is already done)."
     return None if self.trainer.done else self.trainer.run_epoch()
 
-# %% ../nbs/42_stages.ipynb #dbaf250b
+# %% ../nbs/42_stages.ipynb #b16bae62
 @patch(as_prop=True)
 def next_stage(self: StageStepper):
     "The `ResolvedStage` of the next step (the last one once the run is done)."
@@ -60,7 +60,7 @@ def status(self: StageStepper) -> str:
     loss = f", loss {t.step_rows[-1]['total']:.4g}" if t.step_rows else ''
     return f'{where}, stage {self.next_stage.name!r}, lr {t.last_lr:.3g}{loss} on {t.device.type}'
 
-# %% ../nbs/42_stages.ipynb #0afd40c4
+# %% ../nbs/42_stages.ipynb #8769a32f
 @patch
 def schedule_figure(self: StageStepper, figsize=(6, 3.4)):
     "The stage timeline with a dotted line where the run is."
@@ -78,7 +78,7 @@ def figures(self: StageStepper) -> dict:
     if t.val_ds is not None and self.n_previews: figs['predictions'] = t.plot_validation(None, n=self.n_previews)
     return figs
 
-# %% ../nbs/42_stages.ipynb #ed2687c1
+# %% ../nbs/42_stages.ipynb #fef94b8e
 def figure_png(fig) -> bytes:
     "A figure as PNG bytes at 72 dpi (what the notebook stores)."
     return fig._repr_png_()
@@ -104,7 +104,7 @@ class StageStepperWidget:
         from IPython.display import display
         display(self.ui)
 
-# %% ../nbs/42_stages.ipynb #4a0bae5d
+# %% ../nbs/42_stages.ipynb #663515b4
 @patch
 def say(self: StageStepperWidget, message: str):
     "Show a message in the output area (and keep it in `messages`)."
