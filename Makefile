@@ -14,7 +14,7 @@ $(PY):
 
 # Reinstall when the declared requirements change.
 $(STAMP): settings.ini setup.py pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,app]'
 	$(PY) -m pip check
 	touch $(STAMP)
 

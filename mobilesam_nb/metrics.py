@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['METRIC_NAMES', 'MULTIMASK_KINDS', 'iou', 'dice', 'boundary_dilation', 'mask_boundary', 'boundary_iou', 'EvalResult',
            'parse_prompt_kinds', 'predict_objects', 'click_predictions', 'object_scores', 'image_predictions',
-           'evaluate', 'eval_model_settings', 'run_eval']
+           'evaluate', 'clicks_to_iou', 'eval_model_settings', 'run_eval']
 
 # %% ../nbs/13_metrics.ipynb #06664567
 import math
@@ -232,6 +232,16 @@ def evaluate(model, # a `Sam`, or a predictor with `SamPredictor`'s API (e.g. a 
     if not n_images: raise ValueError(f'nothing to evaluate: the {n} images evaluated have no objects')
     scores = {row: {m: torch.cat([s[m] for s in per_image]) for m in METRIC_NAMES} for row, per_image in rows.items()}
     return EvalResult(scores, n_images)
+
+# %% ../nbs/13_metrics.ipynb #7be20092
+def clicks_to_iou(result: EvalResult, # an evaluation with click rows (`evaluate(..., n_clicks=N)`)
+                  threshold: float = 0.9, # the IoU an object must reach
+                 ) -> Tensor: # per object, the clicks needed: 1..N, or N + 1 where N clicks did not reach it
+    "Clicks each object needed for its mask to reach IoU `threshold` (N + 1: not within the N clicks evaluated)."
+    n = len(result.curve)
+    if not n: raise ValueError('clicks_to_iou: the evaluation has no click rows (evaluate with n_clicks > 0)')
+    reached = torch.stack([result.scores[f'click{i}']['iou'] for i in range(1, n + 1)], 1) >= threshold
+    return torch.where(reached.any(1), reached.int().argmax(1) + 1, n + 1)
 
 # %% ../nbs/13_metrics.ipynb #1b59c401
 def eval_model_settings(checkpoint, # official .pt or a training checkpoint (last.pth, best.pth)
