@@ -268,6 +268,42 @@ class SamAutomaticMaskGenerator:
 
 # %% ../nbs/07_amg.ipynb #015f31b4
 @patch
+def _decode_points(self: SamAutomaticMaskGenerator, points: np.ndarray, im_size: Tuple[int, ...]) -> MaskData:
+    "Decode N single-point prompts (x, y in the crop's pixels): columns `low_res` (3N x m x m logits), `iou_preds`, `points`."
+    model_points = self.predictor.transform.apply_coords(points, im_size)
+    coords = torch.as_tensor(model_points, dtype=torch.float, device=self.predictor.device)[:, None, :]
+    labels = torch.ones(coords.shape[:2], dtype=torch.int, device=coords.device)
+    low_res, iou_preds = self.predictor.decode_torch(coords, labels, multimask_output=True)
+    return MaskData(low_res=low_res.flatten(0, 1), iou_preds=iou_preds.flatten(0, 1),
+                    points=torch.as_tensor(points.repeat(low_res.shape[1], axis=0)))
+
+@patch
+def _filter_by_iou(self: SamAutomaticMaskGenerator, data: MaskData) -> None:
+    "Keep the masks whose predicted IoU is above `pred_iou_thresh` (0: keep all), in place."
+    if self.pred_iou_thresh > 0.0: data.filter(data['iou_preds'] > self.pred_iou_thresh)
+
+@patch
+def _upscale(self: SamAutomaticMaskGenerator, data: MaskData) -> None:
+    "Replace the `low_res` column by full-size logits `masks` (the predictor's upscaling), in place."
+    data['masks'] = self.predictor.upscale_masks(data['low_res'][:, None])[:, 0]
+    del data['low_res']
+
+@patch
+def _keep_stable_masks(self: SamAutomaticMaskGenerator, data: MaskData, crop_box: List[int], orig_size: Tuple[int, ...]) -> MaskData:
+    "From full-size logits `masks`: filter by stability, binarise, box, drop masks cut by the crop's edge, encode as `rles`."
+    orig_h, orig_w = orig_size
+    threshold = self.predictor.model.mask_threshold
+    data['stability_score'] = calculate_stability_score(data['masks'], threshold, self.stability_score_offset)
+    if self.stability_score_thresh > 0.0: data.filter(data['stability_score'] >= self.stability_score_thresh)
+    data['masks'] = data['masks'] > threshold
+    data['boxes'] = batched_mask_to_box(data['masks'])
+    cut_by_crop = is_box_near_crop_edge(data['boxes'], crop_box, [0, 0, orig_w, orig_h])
+    if cut_by_crop.any(): data.filter(~cut_by_crop)
+    data['rles'] = mask_to_rle_pytorch(uncrop_masks(data['masks'], crop_box, orig_h, orig_w))
+    del data['masks']
+    return data
+
+@patch
 def _process_batch(self: SamAutomaticMaskGenerator,
                    points: np.ndarray,           # N x 2 prompts (x, y) in the crop's pixels
                    im_size: Tuple[int, ...],     # (h, w) of the crop
@@ -275,29 +311,14 @@ def _process_batch(self: SamAutomaticMaskGenerator,
                    orig_size: Tuple[int, ...],   # (h, w) of the original image
                   ) -> MaskData:
     "Masks for one batch of point prompts: columns `iou_preds`, `points`, `stability_score`, `boxes` (crop frame), `rles`."
-    orig_h, orig_w = orig_size
-    model_points = self.predictor.transform.apply_coords(points, im_size)
-    coords = torch.as_tensor(model_points, dtype=torch.float, device=self.predictor.device)[:, None, :]
-    labels = torch.ones(coords.shape[:2], dtype=torch.int, device=coords.device)
-    masks, iou_preds, _ = self.predictor.predict_torch(coords, labels, multimask_output=True, return_logits=True)
-    n_per_point = masks.shape[1]
-    data = MaskData(masks=masks.flatten(0, 1), iou_preds=iou_preds.flatten(0, 1),
-                    points=torch.as_tensor(points.repeat(n_per_point, axis=0)))
-    del masks
-
-    if self.pred_iou_thresh > 0.0: data.filter(data['iou_preds'] > self.pred_iou_thresh)
-    threshold = self.predictor.model.mask_threshold
-    data['stability_score'] = calculate_stability_score(data['masks'], threshold, self.stability_score_offset)
-    if self.stability_score_thresh > 0.0: data.filter(data['stability_score'] >= self.stability_score_thresh)
-
-    data['masks'] = data['masks'] > threshold
-    data['boxes'] = batched_mask_to_box(data['masks'])
-    cut_by_crop = is_box_near_crop_edge(data['boxes'], crop_box, [0, 0, orig_w, orig_h])
-    if cut_by_crop.any(): data.filter(~cut_by_crop)
-
-    data['rles'] = mask_to_rle_pytorch(uncrop_masks(data['masks'], crop_box, orig_h, orig_w))
-    del data['masks']
-    return data
+    data = self._decode_points(points, im_size)
+    if self.predictor.model.fast_inference:
+        self._filter_by_iou(data)
+        self._upscale(data)
+    else:
+        self._upscale(data)
+        self._filter_by_iou(data)
+    return self._keep_stable_masks(data, crop_box, orig_size)
 
 # %% ../nbs/07_amg.ipynb #e196aee6
 def _nms_keep(boxes: torch.Tensor, scores: torch.Tensor, iou_threshold: float) -> torch.Tensor:

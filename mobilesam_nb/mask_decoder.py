@@ -155,12 +155,13 @@ class MaskDecoder(nn.Module):
                              f'expected 1 or the number of prompt sets ({n})')
         output_tokens = torch.cat([self.iou_token.weight, self.mask_tokens.weight], dim=0)
         tokens = torch.cat([output_tokens.unsqueeze(0).expand(n, -1, -1), sparse_prompt_embeddings], dim=1)
-        src = image_embeddings.expand(n, -1, -1, -1) + dense_prompt_embeddings
-        pos_src = image_pe.expand(n, -1, -1, -1)
-        b, c, h, w = src.shape
-        hs, src = self.transformer(src, pos_src, tokens)
+        if image_embeddings.shape[0] == 1 and dense_prompt_embeddings.stride(0) == 0:
+            src = image_embeddings + dense_prompt_embeddings[:1]  # one image, one dense prompt: shared by all n sets
+        else: src = image_embeddings.expand(n, -1, -1, -1) + dense_prompt_embeddings
+        c, h, w = src.shape[1:]
+        hs, src = self.transformer(src, image_pe, tokens)
         iou_token_out, mask_tokens_out = hs[:, 0, :], hs[:, 1:1 + self.num_mask_tokens, :]
-        upscaled = self.output_upscaling(src.transpose(1, 2).reshape(b, c, h, w))
+        upscaled = self.output_upscaling(src.transpose(1, 2).reshape(n, c, h, w))
         hyper_in = torch.stack([mlp(mask_tokens_out[:, i, :]) for i, mlp in enumerate(self.output_hypernetworks_mlps)], dim=1)
         b, c, h, w = upscaled.shape
         masks = (hyper_in @ upscaled.reshape(b, c, h * w)).reshape(b, -1, h, w)
