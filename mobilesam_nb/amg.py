@@ -6,7 +6,7 @@
 __all__ = ['OUTPUT_MODES', 'MaskData', 'batched_mask_to_box', 'box_xyxy_to_xywh', 'generate_crop_boxes', 'uncrop_boxes_xyxy',
            'uncrop_points', 'uncrop_masks', 'is_box_near_crop_edge', 'build_point_grid', 'build_all_layer_point_grids',
            'batch_iterator', 'calculate_stability_score', 'mask_to_rle_pytorch', 'rle_to_mask', 'area_from_rle',
-           'coco_encode_rle', 'remove_small_regions', 'SamAutomaticMaskGenerator']
+           'coco_encode_rle', 'remove_small_regions', 'SamAutomaticMaskGenerator', 'covered_points']
 
 # %% ../nbs/07_amg.ipynb #64bf2f58
 import math
@@ -243,6 +243,7 @@ class SamAutomaticMaskGenerator:
                  point_grids: Optional[List[np.ndarray]] = None,  # explicit per-layer grids in [0,1] (x, y)
                  min_mask_region_area: int = 0,               # >0: fill holes / drop islands smaller than this (px)
                  output_mode: str = 'binary_mask',            # 'binary_mask', 'uncompressed_rle' or 'coco_rle'
+                 hierarchical: bool = False,                  # TinySAM's coarse-then-dense sampling (not the official masks)
                 ) -> None:
         if (points_per_side is None) == (point_grids is None):
             raise ValueError("SamAutomaticMaskGenerator: give exactly one of points_per_side or point_grids")
@@ -265,6 +266,7 @@ class SamAutomaticMaskGenerator:
         self.crop_n_points_downscale_factor = crop_n_points_downscale_factor
         self.min_mask_region_area = min_mask_region_area
         self.output_mode = output_mode
+        self.hierarchical = hierarchical
 
 # %% ../nbs/07_amg.ipynb #015f31b4
 @patch
@@ -320,10 +322,28 @@ def _process_batch(self: SamAutomaticMaskGenerator,
         self._filter_by_iou(data)
     return self._keep_stable_masks(data, crop_box, orig_size)
 
+# %% ../nbs/07_amg.ipynb #31872929
+def covered_points(points: np.ndarray, rles: List[Dict[str, Any]], crop_box: List[int]) -> np.ndarray:
+    "For N x 2 points (x, y) in the crop's pixels: does any of the masks (`rles`, original image frame) cover it? (N,) bool"
+    covered = np.zeros(len(points), dtype=bool)
+    if not len(rles) or not len(points): return covered
+    xs = np.clip(np.floor(points[:, 0]).astype(int) + crop_box[0], 0, rles[0]['size'][1] - 1)
+    ys = np.clip(np.floor(points[:, 1]).astype(int) + crop_box[1], 0, rles[0]['size'][0] - 1)
+    for rle in rles: covered |= rle_to_mask(rle)[ys, xs]
+    return covered
+
 # %% ../nbs/07_amg.ipynb #e196aee6
 def _nms_keep(boxes: torch.Tensor, scores: torch.Tensor, iou_threshold: float) -> torch.Tensor:
     "Indices kept by class-agnostic box NMS (highest score first)."
     return batched_nms(boxes.float(), scores, torch.zeros_like(boxes[:, 0]), iou_threshold=iou_threshold)
+
+@patch
+def _process_points(self: SamAutomaticMaskGenerator, points: np.ndarray, cropped_size, crop_box, orig_size) -> MaskData:
+    "Masks of N x 2 point prompts in the crop's pixels, `points_per_batch` at a time."
+    data = MaskData()
+    for (batch,) in batch_iterator(self.points_per_batch, points) if len(points) else []:
+        data.cat(self._process_batch(batch, cropped_size, crop_box, orig_size))
+    return data
 
 @patch
 def _process_crop(self: SamAutomaticMaskGenerator, image: np.ndarray, crop_box: List[int], crop_layer_idx: int,
@@ -335,9 +355,13 @@ def _process_crop(self: SamAutomaticMaskGenerator, image: np.ndarray, crop_box: 
     self.predictor.set_image(cropped)
     points_for_crop = self.point_grids[crop_layer_idx] * np.array(cropped_size)[None, ::-1]
 
-    data = MaskData()
-    for (points,) in batch_iterator(self.points_per_batch, points_for_crop):
-        data.cat(self._process_batch(points, cropped_size, crop_box, orig_size))
+    if self.hierarchical:
+        coarse_side = max(1, round(math.sqrt(len(points_for_crop))) // 4)
+        data = self._process_points(build_point_grid(coarse_side) * np.array(cropped_size)[None, ::-1], cropped_size, crop_box, orig_size)
+        kept = _nms_keep(data['boxes'], data['iou_preds'], self.box_nms_thresh).tolist()
+        points_for_crop = points_for_crop[~covered_points(points_for_crop, [data['rles'][k] for k in kept], crop_box)]
+    else: data = MaskData()
+    data.cat(self._process_points(points_for_crop, cropped_size, crop_box, orig_size))
     self.predictor.reset_image()
 
     data.filter(_nms_keep(data['boxes'], data['iou_preds'], self.box_nms_thresh))

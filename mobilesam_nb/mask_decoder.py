@@ -137,6 +137,7 @@ class MaskDecoder(nn.Module):
         self.output_hypernetworks_mlps = nn.ModuleList(
             [MLP(transformer_dim, transformer_dim, transformer_dim // 8, 3) for _ in range(self.num_mask_tokens)])
         self.iou_prediction_head = MLP(transformer_dim, iou_head_hidden_dim, self.num_mask_tokens, iou_head_depth)
+        self.fast_inference = True
 
     def forward(self, image_embeddings: torch.Tensor, image_pe: torch.Tensor, sparse_prompt_embeddings: torch.Tensor,
                 dense_prompt_embeddings: torch.Tensor, multimask_output: bool) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -155,7 +156,7 @@ class MaskDecoder(nn.Module):
                              f'expected 1 or the number of prompt sets ({n})')
         output_tokens = torch.cat([self.iou_token.weight, self.mask_tokens.weight], dim=0)
         tokens = torch.cat([output_tokens.unsqueeze(0).expand(n, -1, -1), sparse_prompt_embeddings], dim=1)
-        if image_embeddings.shape[0] == 1 and dense_prompt_embeddings.stride(0) == 0:
+        if self.fast_inference and image_embeddings.shape[0] == 1 and dense_prompt_embeddings.stride(0) == 0:
             src = image_embeddings + dense_prompt_embeddings[:1]  # one image, one dense prompt: shared by all n sets
         else: src = image_embeddings.expand(n, -1, -1, -1) + dense_prompt_embeddings
         c, h, w = src.shape[1:]
