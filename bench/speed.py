@@ -186,10 +186,15 @@ def main(argv=None):
         sys.exit(f'{Path(__file__).name}: error: --device {a.device} but torch sees no CUDA device')
     autocast = (lambda: torch.autocast(a.device.split(':')[0], dtype=torch.bfloat16)) if a.bf16 else nullcontext
     rows = []
-    if 'encoder' in a.only: rows += bench_encoder((1024, 512), a.repeats, a.device, autocast, a.compile)
-    if 'predict' in a.only: rows += bench_predict(a.repeats, a.device, autocast)
-    if 'amg' in a.only: rows += bench_amg(a.amg_points, a.amg_repeats, a.device, autocast)
-    if 'hierarchical' in a.only: rows += bench_hierarchical(a.amg_points, a.amg_repeats, a.device, autocast)
+    benchmarks = {'encoder': [lambda: bench_encoder((1024, 512), a.repeats, a.device, autocast, a.compile)],
+                  'predict': [lambda: bench_predict(a.repeats, a.device, autocast)],
+                  'amg': [lambda n=n: bench_amg([n], a.amg_repeats, a.device, autocast) for n in a.amg_points],
+                  'hierarchical': [lambda n=n: bench_hierarchical([n], a.amg_repeats, a.device, autocast) for n in a.amg_points]}
+    for name in a.only:
+        for bench in benchmarks[name]:
+            new_rows = bench()
+            rows += new_rows
+            print('\n'.join(markdown(new_rows).splitlines()[2:]), flush=True)  # progress
     table = markdown(rows)
     options = ', '.join(o for o, on in (('bf16 autocast', a.bf16), ('torch.compile encoder', a.compile)) if on) or 'fp32 eager'
     device = torch.cuda.get_device_name() if a.device.startswith('cuda') else a.machine

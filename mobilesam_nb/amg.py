@@ -341,7 +341,7 @@ def _nms_keep(boxes: torch.Tensor, scores: torch.Tensor, iou_threshold: float) -
 def _process_points(self: SamAutomaticMaskGenerator, points: np.ndarray, cropped_size, crop_box, orig_size) -> MaskData:
     "Masks of N x 2 point prompts in the crop's pixels, `points_per_batch` at a time."
     data = MaskData()
-    for (batch,) in batch_iterator(self.points_per_batch, points) if len(points) else []:
+    for (batch,) in batch_iterator(self.points_per_batch, points):
         data.cat(self._process_batch(batch, cropped_size, crop_box, orig_size))
     return data
 
