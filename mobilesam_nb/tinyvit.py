@@ -16,11 +16,9 @@ from timm.layers import DropPath, trunc_normal_
 
 # %% ../nbs/00_tinyvit.ipynb #5abdb30c
 def fold_conv_bn(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> tuple[torch.Tensor, torch.Tensor]:
-    "Weight and bias of one convolution that computes `bn(conv(x))` with `bn` in eval mode (its running statistics)."
+    "Weight and bias of one convolution that computes `bn(conv(x))` for a bias-free `conv` and `bn` in eval mode (its running statistics)."
     scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
-    bias = bn.bias - bn.running_mean * scale
-    if conv.bias is not None: bias = bias + conv.bias * scale
-    return conv.weight * scale.view(-1, 1, 1, 1), bias
+    return conv.weight * scale.view(-1, 1, 1, 1), bn.bias - bn.running_mean * scale
 
 # %% ../nbs/00_tinyvit.ipynb #5a903be6
 class Conv2d_BN(nn.Sequential):
