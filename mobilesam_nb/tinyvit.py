@@ -48,7 +48,8 @@ class LayerNorm2d(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.fast_inference and not self.training:
-            return F.layer_norm(x.permute(0, 2, 3, 1), (x.shape[1],), self.weight, self.bias, self.eps).permute(0, 3, 1, 2)
+            normed = F.layer_norm(x.permute(0, 2, 3, 1), (x.shape[1],), self.weight, self.bias, self.eps)
+            return normed.permute(0, 3, 1, 2).contiguous()
         mean = x.mean(1, keepdim=True)
         var = (x - mean).pow(2).mean(1, keepdim=True)
         x = (x - mean) / torch.sqrt(var + self.eps)
@@ -269,7 +270,7 @@ class TinyViT(nn.Module):
         if not self.training and self.fast_inference: x = x.contiguous(memory_format=torch.channels_last)
         x = self.patch_embed(x)
         for layer in self.layers: x = layer(x)
-        return self.neck(x).contiguous()
+        return self.neck(x)
 
 # %% ../nbs/00_tinyvit.ipynb #173ba46d
 TINYVIT_CONFIGS = {
