@@ -6,7 +6,7 @@
 __all__ = ['OUTPUT_MODES', 'MaskData', 'batched_mask_to_box', 'box_xyxy_to_xywh', 'generate_crop_boxes', 'uncrop_boxes_xyxy',
            'uncrop_points', 'uncrop_masks', 'is_box_near_crop_edge', 'build_point_grid', 'build_all_layer_point_grids',
            'batch_iterator', 'calculate_stability_score', 'mask_to_rle_pytorch', 'rle_to_mask', 'area_from_rle',
-           'coco_encode_rle', 'remove_small_regions', 'SamAutomaticMaskGenerator']
+           'coco_encode_rle', 'remove_small_regions', 'SamAutomaticMaskGenerator', 'covered_points']
 
 # %% ../nbs/07_amg.ipynb #64bf2f58
 import math
@@ -243,6 +243,7 @@ class SamAutomaticMaskGenerator:
                  point_grids: Optional[List[np.ndarray]] = None,  # explicit per-layer grids in [0,1] (x, y)
                  min_mask_region_area: int = 0,               # >0: fill holes / drop islands smaller than this (px)
                  output_mode: str = 'binary_mask',            # 'binary_mask', 'uncompressed_rle' or 'coco_rle'
+                 hierarchical: bool = False,                  # TinySAM's coarse-then-dense sampling (not the official masks)
                 ) -> None:
         if (points_per_side is None) == (point_grids is None):
             raise ValueError("SamAutomaticMaskGenerator: give exactly one of points_per_side or point_grids")
@@ -265,8 +266,45 @@ class SamAutomaticMaskGenerator:
         self.crop_n_points_downscale_factor = crop_n_points_downscale_factor
         self.min_mask_region_area = min_mask_region_area
         self.output_mode = output_mode
+        self.hierarchical = hierarchical
 
 # %% ../nbs/07_amg.ipynb #015f31b4
+@patch
+def _decode_points(self: SamAutomaticMaskGenerator, points: np.ndarray, im_size: Tuple[int, ...]) -> MaskData:
+    "Decode N single-point prompts (x, y in the crop's pixels): columns `low_res` (3N x m x m logits), `iou_preds`, `points`."
+    model_points = self.predictor.transform.apply_coords(points, im_size)
+    coords = torch.as_tensor(model_points, dtype=torch.float, device=self.predictor.device)[:, None, :]
+    labels = torch.ones(coords.shape[:2], dtype=torch.int, device=coords.device)
+    low_res, iou_preds = self.predictor.decode_torch(coords, labels, multimask_output=True)
+    return MaskData(low_res=low_res.flatten(0, 1), iou_preds=iou_preds.flatten(0, 1),
+                    points=torch.as_tensor(points.repeat(low_res.shape[1], axis=0)))
+
+@patch
+def _filter_by_iou(self: SamAutomaticMaskGenerator, data: MaskData) -> None:
+    "Keep the masks whose predicted IoU is above `pred_iou_thresh` (0: keep all), in place."
+    if self.pred_iou_thresh > 0.0: data.filter(data['iou_preds'] > self.pred_iou_thresh)
+
+@patch
+def _upscale(self: SamAutomaticMaskGenerator, data: MaskData) -> None:
+    "Replace the `low_res` column by full-size logits `masks` (the predictor's upscaling), in place."
+    data['masks'] = self.predictor.upscale_masks(data['low_res'][:, None])[:, 0]
+    del data['low_res']
+
+@patch
+def _keep_stable_masks(self: SamAutomaticMaskGenerator, data: MaskData, crop_box: List[int], orig_size: Tuple[int, ...]) -> MaskData:
+    "From full-size logits `masks`: filter by stability, binarise, box, drop masks cut by the crop's edge, encode as `rles`."
+    orig_h, orig_w = orig_size
+    threshold = self.predictor.model.mask_threshold
+    data['stability_score'] = calculate_stability_score(data['masks'], threshold, self.stability_score_offset)
+    if self.stability_score_thresh > 0.0: data.filter(data['stability_score'] >= self.stability_score_thresh)
+    data['masks'] = data['masks'] > threshold
+    data['boxes'] = batched_mask_to_box(data['masks'])
+    cut_by_crop = is_box_near_crop_edge(data['boxes'], crop_box, [0, 0, orig_w, orig_h])
+    if cut_by_crop.any(): data.filter(~cut_by_crop)
+    data['rles'] = mask_to_rle_pytorch(uncrop_masks(data['masks'], crop_box, orig_h, orig_w))
+    del data['masks']
+    return data
+
 @patch
 def _process_batch(self: SamAutomaticMaskGenerator,
                    points: np.ndarray,           # N x 2 prompts (x, y) in the crop's pixels
@@ -275,34 +313,37 @@ def _process_batch(self: SamAutomaticMaskGenerator,
                    orig_size: Tuple[int, ...],   # (h, w) of the original image
                   ) -> MaskData:
     "Masks for one batch of point prompts: columns `iou_preds`, `points`, `stability_score`, `boxes` (crop frame), `rles`."
-    orig_h, orig_w = orig_size
-    model_points = self.predictor.transform.apply_coords(points, im_size)
-    coords = torch.as_tensor(model_points, dtype=torch.float, device=self.predictor.device)[:, None, :]
-    labels = torch.ones(coords.shape[:2], dtype=torch.int, device=coords.device)
-    masks, iou_preds, _ = self.predictor.predict_torch(coords, labels, multimask_output=True, return_logits=True)
-    n_per_point = masks.shape[1]
-    data = MaskData(masks=masks.flatten(0, 1), iou_preds=iou_preds.flatten(0, 1),
-                    points=torch.as_tensor(points.repeat(n_per_point, axis=0)))
-    del masks
+    data = self._decode_points(points, im_size)
+    if self.predictor.model.fast_inference:
+        self._filter_by_iou(data)
+        self._upscale(data)
+    else:
+        self._upscale(data)
+        self._filter_by_iou(data)
+    return self._keep_stable_masks(data, crop_box, orig_size)
 
-    if self.pred_iou_thresh > 0.0: data.filter(data['iou_preds'] > self.pred_iou_thresh)
-    threshold = self.predictor.model.mask_threshold
-    data['stability_score'] = calculate_stability_score(data['masks'], threshold, self.stability_score_offset)
-    if self.stability_score_thresh > 0.0: data.filter(data['stability_score'] >= self.stability_score_thresh)
-
-    data['masks'] = data['masks'] > threshold
-    data['boxes'] = batched_mask_to_box(data['masks'])
-    cut_by_crop = is_box_near_crop_edge(data['boxes'], crop_box, [0, 0, orig_w, orig_h])
-    if cut_by_crop.any(): data.filter(~cut_by_crop)
-
-    data['rles'] = mask_to_rle_pytorch(uncrop_masks(data['masks'], crop_box, orig_h, orig_w))
-    del data['masks']
-    return data
+# %% ../nbs/07_amg.ipynb #31872929
+def covered_points(points: np.ndarray, rles: List[Dict[str, Any]], crop_box: List[int]) -> np.ndarray:
+    "For N x 2 points (x, y) in the crop's pixels: does any of the masks (`rles`, original image frame) cover it? (N,) bool"
+    covered = np.zeros(len(points), dtype=bool)
+    if not len(rles) or not len(points): return covered
+    xs = np.clip(np.floor(points[:, 0]).astype(int) + crop_box[0], 0, rles[0]['size'][1] - 1)
+    ys = np.clip(np.floor(points[:, 1]).astype(int) + crop_box[1], 0, rles[0]['size'][0] - 1)
+    for rle in rles: covered |= rle_to_mask(rle)[ys, xs]
+    return covered
 
 # %% ../nbs/07_amg.ipynb #e196aee6
 def _nms_keep(boxes: torch.Tensor, scores: torch.Tensor, iou_threshold: float) -> torch.Tensor:
     "Indices kept by class-agnostic box NMS (highest score first)."
     return batched_nms(boxes.float(), scores, torch.zeros_like(boxes[:, 0]), iou_threshold=iou_threshold)
+
+@patch
+def _process_points(self: SamAutomaticMaskGenerator, points: np.ndarray, cropped_size, crop_box, orig_size) -> MaskData:
+    "Masks of N x 2 point prompts in the crop's pixels, `points_per_batch` at a time."
+    data = MaskData()
+    for (batch,) in batch_iterator(self.points_per_batch, points):
+        data.cat(self._process_batch(batch, cropped_size, crop_box, orig_size))
+    return data
 
 @patch
 def _process_crop(self: SamAutomaticMaskGenerator, image: np.ndarray, crop_box: List[int], crop_layer_idx: int,
@@ -314,9 +355,13 @@ def _process_crop(self: SamAutomaticMaskGenerator, image: np.ndarray, crop_box: 
     self.predictor.set_image(cropped)
     points_for_crop = self.point_grids[crop_layer_idx] * np.array(cropped_size)[None, ::-1]
 
-    data = MaskData()
-    for (points,) in batch_iterator(self.points_per_batch, points_for_crop):
-        data.cat(self._process_batch(points, cropped_size, crop_box, orig_size))
+    if self.hierarchical:
+        coarse_side = max(1, round(math.sqrt(len(points_for_crop))) // 4)
+        data = self._process_points(build_point_grid(coarse_side) * np.array(cropped_size)[None, ::-1], cropped_size, crop_box, orig_size)
+        kept = _nms_keep(data['boxes'], data['iou_preds'], self.box_nms_thresh).tolist()
+        points_for_crop = points_for_crop[~covered_points(points_for_crop, [data['rles'][k] for k in kept], crop_box)]
+    else: data = MaskData()
+    data.cat(self._process_points(points_for_crop, cropped_size, crop_box, orig_size))
     self.predictor.reset_image()
 
     data.filter(_nms_keep(data['boxes'], data['iou_preds'], self.box_nms_thresh))

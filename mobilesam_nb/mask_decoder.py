@@ -30,6 +30,7 @@ class Attention(nn.Module):
         self.k_proj = nn.Linear(embedding_dim, self.internal_dim)
         self.v_proj = nn.Linear(embedding_dim, self.internal_dim)
         self.out_proj = nn.Linear(self.internal_dim, embedding_dim)
+        self.fast_inference = True
 
     def _separate_heads(self, x: torch.Tensor) -> torch.Tensor:
         "B x N x C -> B x heads x N x C/heads."
@@ -45,6 +46,10 @@ class Attention(nn.Module):
         q = self._separate_heads(self.q_proj(q))
         k = self._separate_heads(self.k_proj(k))
         v = self._separate_heads(self.v_proj(v))
+        if self.fast_inference and not self.training:
+            n = max(q.shape[0], k.shape[0])  # one side may be shared by all prompt sets (batch 1): broadcast it
+            attended = F.scaled_dot_product_attention(q.expand(n, -1, -1, -1), k.expand(n, -1, -1, -1), v.expand(n, -1, -1, -1))
+            return self.out_proj(self._recombine_heads(attended))
         attn = q @ k.permute(0, 1, 3, 2) / math.sqrt(q.shape[-1])
         attn = torch.softmax(attn, dim=-1)
         return self.out_proj(self._recombine_heads(attn @ v))
@@ -137,6 +142,7 @@ class MaskDecoder(nn.Module):
         self.output_hypernetworks_mlps = nn.ModuleList(
             [MLP(transformer_dim, transformer_dim, transformer_dim // 8, 3) for _ in range(self.num_mask_tokens)])
         self.iou_prediction_head = MLP(transformer_dim, iou_head_hidden_dim, self.num_mask_tokens, iou_head_depth)
+        self.fast_inference = True
 
     def forward(self, image_embeddings: torch.Tensor, image_pe: torch.Tensor, sparse_prompt_embeddings: torch.Tensor,
                 dense_prompt_embeddings: torch.Tensor, multimask_output: bool) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -155,12 +161,13 @@ class MaskDecoder(nn.Module):
                              f'expected 1 or the number of prompt sets ({n})')
         output_tokens = torch.cat([self.iou_token.weight, self.mask_tokens.weight], dim=0)
         tokens = torch.cat([output_tokens.unsqueeze(0).expand(n, -1, -1), sparse_prompt_embeddings], dim=1)
-        src = image_embeddings.expand(n, -1, -1, -1) + dense_prompt_embeddings
-        pos_src = image_pe.expand(n, -1, -1, -1)
-        b, c, h, w = src.shape
-        hs, src = self.transformer(src, pos_src, tokens)
+        if self.fast_inference and image_embeddings.shape[0] == 1 and dense_prompt_embeddings.stride(0) == 0:
+            src = image_embeddings + dense_prompt_embeddings[:1]  # one image, one dense prompt: shared by all n sets
+        else: src = image_embeddings.expand(n, -1, -1, -1) + dense_prompt_embeddings
+        c, h, w = src.shape[1:]
+        hs, src = self.transformer(src, image_pe, tokens)
         iou_token_out, mask_tokens_out = hs[:, 0, :], hs[:, 1:1 + self.num_mask_tokens, :]
-        upscaled = self.output_upscaling(src.transpose(1, 2).reshape(b, c, h, w))
+        upscaled = self.output_upscaling(src.transpose(1, 2).reshape(n, c, h, w))
         hyper_in = torch.stack([mlp(mask_tokens_out[:, i, :]) for i, mlp in enumerate(self.output_hypernetworks_mlps)], dim=1)
         b, c, h, w = upscaled.shape
         masks = (hyper_in @ upscaled.reshape(b, c, h * w)).reshape(b, -1, h, w)

@@ -107,20 +107,34 @@ def _as_points(point_coords, point_labels) -> Tuple[np.ndarray, np.ndarray]:
 
 @patch
 @torch.no_grad()
+def decode_torch(self: SamPredictor, point_coords: Optional[torch.Tensor], point_labels: Optional[torch.Tensor],
+                 boxes: Optional[torch.Tensor] = None, mask_input: Optional[torch.Tensor] = None,
+                 multimask_output: bool = True) -> Tuple[torch.Tensor, torch.Tensor]:
+    """`predict_torch` without bringing the masks to the image's size: low-res logits B x C x m x m and IoU
+    predictions B x C, for callers that filter masks before upscaling them (the automatic mask generator)."""
+    if not self.is_image_set: raise RuntimeError('An image must be set with .set_image(...) before mask prediction.')
+    check_prompts(point_coords, point_labels, boxes, mask_input, self.model.prompt_encoder.mask_input_size)
+    points = (point_coords, point_labels) if point_coords is not None else None
+    sparse, dense = self.model.prompt_encoder(points=points, boxes=boxes, masks=mask_input)
+    return self.model.mask_decoder(image_embeddings=self.features, image_pe=self.model.prompt_encoder.get_dense_pe(),
+                                   sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense, multimask_output=multimask_output)
+
+@patch
+def upscale_masks(self: SamPredictor, low_res_masks: torch.Tensor) -> torch.Tensor:
+    "Low-res logits B x C x m x m -> logits B x C x H x W at the image's size (`Sam.upscale_masks`, or the official `postprocess_masks` with `fast_inference` off)."
+    upscale = self.model.upscale_masks if self.model.fast_inference else self.model.postprocess_masks
+    return upscale(low_res_masks, self.input_size, self.original_size)
+
+@patch
+@torch.no_grad()
 def predict_torch(self: SamPredictor, point_coords: Optional[torch.Tensor], point_labels: Optional[torch.Tensor],
                   boxes: Optional[torch.Tensor] = None, mask_input: Optional[torch.Tensor] = None,
                   multimask_output: bool = True, return_logits: bool = False) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Predict masks for batched prompts already in the resized frame (`ResizeLongestSide.apply_coords_torch`):
     points B x N x 2 with labels B x N (1 foreground, 0 background), boxes B x 4, mask_input B x 1 x m x m.
     Returns masks B x C x H x W (bool, or logits with `return_logits`), IoU predictions B x C, low-res logits B x C x m x m."""
-    if not self.is_image_set: raise RuntimeError('An image must be set with .set_image(...) before mask prediction.')
-    check_prompts(point_coords, point_labels, boxes, mask_input, self.model.prompt_encoder.mask_input_size)
-    points = (point_coords, point_labels) if point_coords is not None else None
-    sparse, dense = self.model.prompt_encoder(points=points, boxes=boxes, masks=mask_input)
-    low_res_masks, iou_predictions = self.model.mask_decoder(
-        image_embeddings=self.features, image_pe=self.model.prompt_encoder.get_dense_pe(),
-        sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense, multimask_output=multimask_output)
-    masks = self.model.postprocess_masks(low_res_masks, self.input_size, self.original_size)
+    low_res_masks, iou_predictions = self.decode_torch(point_coords, point_labels, boxes, mask_input, multimask_output)
+    masks = self.upscale_masks(low_res_masks)
     if not return_logits: masks = masks > self.model.mask_threshold
     return masks, iou_predictions, low_res_masks
 

@@ -81,6 +81,7 @@ class Sam(nn.Module):
         if tuple(prompt_encoder.input_image_size) != (size, size):
             raise ValueError(f'prompt_encoder.input_image_size is {tuple(prompt_encoder.input_image_size)} but the '
                              f'image encoder takes {size} x {size} inputs')
+        self.fast_inference = True
 
     @property
     def img_size(self) -> int:
@@ -103,6 +104,12 @@ class Sam(nn.Module):
         "Upscale B x C x h x w low-res logits to img_size, crop the padding (`input_size`), resize to `original_size` (h, w)."
         masks = F.interpolate(masks, (self.img_size, self.img_size), mode='bilinear', align_corners=False)
         masks = masks[..., :int(input_size[0]), :int(input_size[1])]
+        return F.interpolate(masks, (int(original_size[0]), int(original_size[1])), mode='bilinear', align_corners=False)
+
+    def upscale_masks(self, masks: torch.Tensor, input_size: Tuple[int, ...], original_size: Tuple[int, ...]) -> torch.Tensor:
+        "`postprocess_masks` without computing the padding: the same B x C x H x W logits at `original_size`, bit for bit."
+        in_h, in_w = int(input_size[0]), int(input_size[1])
+        masks = torch.ops.aten.upsample_bilinear2d(masks, [in_h, in_w], False, self.img_size / masks.shape[-2], self.img_size / masks.shape[-1])
         return F.interpolate(masks, (int(original_size[0]), int(original_size[1])), mode='bilinear', align_corners=False)
 
 # %% ../nbs/04_sam.ipynb #d5439492
