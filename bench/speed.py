@@ -64,11 +64,13 @@ def compare(sam, variants: dict, repeats: int, device: str, warmup: bool = True)
 
 
 def onnx_encoder_runner(sam, img_size: int):
-    """Hook for the ONNX Runtime column: a zero-argument callable that runs the exported encoder once at `img_size`,
-    or None while `mobilesam_nb.onnx` does not exist in this tree (the lead fills this in after merging the export)."""
-    try: import mobilesam_nb.onnx  # noqa: F401
-    except ImportError: return None
-    return None
+    "A zero-argument callable that runs `sam`'s encoder exported to ONNX (fp32, a temporary file) once on ONNX Runtime."
+    import tempfile
+    from mobilesam_nb.onnx import export_encoder, onnx_session
+    path = Path(tempfile.mkdtemp())/f'encoder_{img_size}.onnx'
+    session = onnx_session(export_encoder(sam.cpu(), path))
+    x = np.random.default_rng(0).standard_normal((1, 3, img_size, img_size)).astype(np.float32)
+    return lambda: session.run(None, {'input_image': x})
 
 
 def bench_encoder(sizes, repeats: int, device: str, autocast, compile_encoder: bool) -> list:

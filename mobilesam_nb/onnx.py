@@ -133,11 +133,13 @@ def _with_tanh_gelu(module):
     return module
 
 def _export(module, args, path, input_names, output_names, dynamic_axes, opset):
-    "Trace `module` in eval mode with the TorchScript exporter; every submodule gets its train/eval mode back afterwards."
+    "Trace `module` in eval mode on the reference path with the TorchScript exporter; every submodule gets its train/eval mode and fast-path switch back afterwards."
     import warnings
     import torch
     modes = {m: m.training for m in module.modules()}
+    fast = {m: m.fast_inference for m in module.modules() if hasattr(m, 'fast_inference')}
     module.eval()
+    for m in fast: m.fast_inference = False  # ONNX Runtime fuses on its own; PyTorch's fused kernels do not all trace
     try:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter('ignore')
@@ -145,6 +147,7 @@ def _export(module, args, path, input_names, output_names, dynamic_axes, opset):
                               dynamic_axes=dynamic_axes, opset_version=opset, do_constant_folding=True, dynamo=False)
     finally:
         for m, training in modes.items(): m.train(training)
+        for m, on in fast.items(): m.fast_inference = on
 
 def decoder_example_inputs(sam, n_points: int = 3, orig_im_size=(600, 800)) -> Dict[str, np.ndarray]:
     "Inputs of the exported decoder's contract for `sam` (random embedding, `n_points` points, a mask input)."
