@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 
 from .cache import EmbeddingCache, prepare_image
 from .checkpoint import load_checkpoint, remove_stale_temporaries, rng_state, save_checkpoint, set_rng_state
-from .config import DISTILLATION_TERMS, ConfigError, stage_for_epoch
+from .config import ConfigError, stage_for_epoch
 from .data import build_dataset, check_dataset, collate_samples, format_problems
 from .distill import (adopt_teacher_heads, build_teacher, disagreement_click, distillation_weights,
                                   embedding_cosine, embedding_mse, open_teacher, prompt_distillation_loss)
