@@ -1,9 +1,10 @@
 """Benchmark: encoder, `predict` and automatic mask generation, fast path against the reference path, in one run.
 
 The reference path is the official computation (what the parity fixtures pin down): `use_fast_inference(sam, False)`
-switches the encoder back to BatchNorm after each convolution and spelt-out attention, the mask decoder back to
-spelling out a batch of prompt sets, the predictor back to the official mask upscaling (with the padded area), and
-the automatic mask generator back to upscaling every mask before filtering.
+switches the encoder back to BatchNorm after each convolution, separate GELUs and spelt-out attention, the mask
+decoder back to projecting every image token and to channels-first transposed convolutions for a spelt-out batch of
+prompt sets, the predictor back to the official mask upscaling (with the padded area), and the automatic mask
+generator back to upscaling every mask before filtering.
 Both paths run in the same process on the same model, interleaved, and each table row gives the median of
 `--repeats` runs of each and their ratio (fast / reference: lower is better).
 

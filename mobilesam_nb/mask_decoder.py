@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .tinyvit import LayerNorm2d
+from .tinyvit import LayerNorm2d, fuses_gelu, onednn_ready
 from .vit import MLPBlock
 
 # %% ../nbs/03_mask_decoder.ipynb #0cee025b
@@ -43,16 +43,61 @@ class Attention(nn.Module):
         return x.transpose(1, 2).reshape(b, n, h * c)
 
     def forward(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        if self.fast_inference and not self.training:
+            nq, nk = q.shape[1], k.shape[1]
+            plain = all(type(p) is nn.Linear for p in (self.q_proj, self.k_proj, self.v_proj, self.out_proj))  # not LoRA-wrapped
+            if plain and self.num_heads * min(nq, nk) < self.internal_dim:  # folding the projections into the short side costs less
+                if nq < nk and k.shape[0] >= q.shape[0]: return self._few_queries(q, k, v)
+                if nk < nq: return self._few_keys(q, k, v)
+            return self._fused(q, k, v)
         q = self._separate_heads(self.q_proj(q))
         k = self._separate_heads(self.k_proj(k))
         v = self._separate_heads(self.v_proj(v))
-        if self.fast_inference and not self.training:
-            n = max(q.shape[0], k.shape[0])  # one side may be shared by all prompt sets (batch 1): broadcast it
-            attended = F.scaled_dot_product_attention(q.expand(n, -1, -1, -1), k.expand(n, -1, -1, -1), v.expand(n, -1, -1, -1))
-            return self.out_proj(self._recombine_heads(attended))
         attn = q @ k.permute(0, 1, 3, 2) / math.sqrt(q.shape[-1])
         attn = torch.softmax(attn, dim=-1)
         return self.out_proj(self._recombine_heads(attn @ v))
+
+    def _fused(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        "The same attention through `F.scaled_dot_product_attention`; a side of batch 1 is broadcast to the other's batch."
+        q, k, v = (self._separate_heads(proj(x)) for proj, x in ((self.q_proj, q), (self.k_proj, k), (self.v_proj, v)))
+        n = max(q.shape[0], k.shape[0])
+        attended = F.scaled_dot_product_attention(q.expand(n, -1, -1, -1), k.expand(n, -1, -1, -1), v.expand(n, -1, -1, -1))
+        return self.out_proj(self._recombine_heads(attended))
+
+    def _head_weights(self, proj: nn.Linear) -> torch.Tensor:
+        "A projection's weight split by head: heads x C/heads x embedding_dim."
+        return proj.weight.reshape(self.num_heads, -1, self.embedding_dim)
+
+    def _few_queries(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        "Few queries (tokens) on many keys (image): keys and values are used unprojected, the projections move to the queries' side."
+        b, nq, _ = q.shape
+        heads, d = self.num_heads, self.internal_dim // self.num_heads
+        q_heads = self.q_proj(q).reshape(b, nq, heads, d)
+        # q_h . (k Wk_h + bk_h) = (q_h Wk_h^T) . k + q_h . bk_h: the second term is the same for every key, softmax drops it
+        q_keys = torch.einsum('bnhd,hdc->bhnc', q_heads / math.sqrt(d), self._head_weights(self.k_proj)).reshape(b, heads * nq, -1)
+        attn = torch.softmax(q_keys @ k.transpose(1, 2), dim=-1)
+        mixed = (attn @ v).reshape(b, heads, nq, -1)  # attention rows sum to 1: project the mixed values afterwards
+        attended = torch.einsum('bhnc,hdc->bnhd', mixed, self._head_weights(self.v_proj)) + self.v_proj.bias.reshape(heads, d)
+        return self.out_proj(attended.reshape(b, nq, self.internal_dim))
+
+    def _few_keys(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        "Many queries (image) on few keys (tokens): the query and output projections move to the keys' side."
+        b, nk, _ = k.shape
+        heads, d = self.num_heads, self.internal_dim // self.num_heads
+        k_heads = self.k_proj(k).reshape(b, nk, heads, d) / math.sqrt(d)
+        v_heads = self.v_proj(v).reshape(b, nk, heads, d)
+        # scores are laid out B x heads x tokens x queries: a softmax over a short last axis is ~50x slower on CPU
+        if q.shape[0] == 1 < b:  # image shared by every prompt set: project it once
+            scores = torch.einsum('bkhd,xhqd->bhkq', k_heads, self._separate_heads(self.q_proj(q)))
+        else:
+            # (Wq_h x + bq_h) . k_h = (Wq_h^T k_h) . x + bq_h . k_h
+            key_side = torch.einsum('bkhd,hdc->bhkc', k_heads, self._head_weights(self.q_proj)).flatten(1, 2)
+            offset = torch.einsum('bkhd,hd->bhk', k_heads, self.q_proj.bias.reshape(heads, d)).reshape(b, heads * nk, 1)
+            scores = (key_side @ q.transpose(1, 2) + offset).unflatten(1, (heads, nk))
+        attn = torch.softmax(scores, dim=2).flatten(1, 2)
+        # out_proj(concat_h attn_h v_h) = sum_h attn_h (v_h Wo_h^T) + bo; each head's weights sum to 1, so bo / heads per row
+        value_side = torch.einsum('bkhd,chd->bhkc', v_heads, self.out_proj.weight.reshape(-1, heads, d)).flatten(1, 2)
+        return attn.transpose(1, 2) @ (value_side + self.out_proj.bias / heads)
 
 # %% ../nbs/03_mask_decoder.ipynb #c823bd05
 class TwoWayAttentionBlock(nn.Module):
@@ -80,7 +125,7 @@ class TwoWayAttentionBlock(nn.Module):
         q, k = queries + query_pe, keys + key_pe
         queries = self.norm2(queries + self.cross_attn_token_to_image(q=q, k=k, v=keys))
         queries = self.norm3(queries + self.mlp(queries))
-        q, k = queries + query_pe, keys + key_pe
+        q = queries + query_pe  # the image side has not changed: k is still keys + key_pe
         keys = self.norm4(keys + self.cross_attn_image_to_token(q=k, k=q, v=queries))
         return queries, keys
 
@@ -99,8 +144,9 @@ class TwoWayTransformer(nn.Module):
 
     def forward(self, image_embedding: torch.Tensor, image_pe: torch.Tensor,
                 point_embedding: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        image_embedding = image_embedding.flatten(2).permute(0, 2, 1)
-        image_pe = image_pe.flatten(2).permute(0, 2, 1)
+        # B x hw x C, stored in that order: sums with these follow their layout, and LayerNorm wants the channels last
+        image_embedding = image_embedding.flatten(2).transpose(1, 2).contiguous()
+        image_pe = image_pe.flatten(2).transpose(1, 2).contiguous()
         queries, keys = point_embedding, image_embedding
         for layer in self.layers:
             queries, keys = layer(queries=queries, keys=keys, query_pe=point_embedding, key_pe=image_pe)
@@ -167,8 +213,27 @@ class MaskDecoder(nn.Module):
         c, h, w = src.shape[1:]
         hs, src = self.transformer(src, image_pe, tokens)
         iou_token_out, mask_tokens_out = hs[:, 0, :], hs[:, 1:1 + self.num_mask_tokens, :]
-        upscaled = self.output_upscaling(src.transpose(1, 2).reshape(n, c, h, w))
         hyper_in = torch.stack([mlp(mask_tokens_out[:, i, :]) for i, mlp in enumerate(self.output_hypernetworks_mlps)], dim=1)
-        b, c, h, w = upscaled.shape
-        masks = (hyper_in @ upscaled.reshape(b, c, h * w)).reshape(b, -1, h, w)
+        if self.fast_inference and not self.training: masks = self._upscaled_masks(src, hyper_in, h, w)
+        else:
+            upscaled = self.output_upscaling(src.transpose(1, 2).reshape(n, c, h, w))
+            b, c, h, w = upscaled.shape
+            masks = (hyper_in @ upscaled.reshape(b, c, h * w)).reshape(b, -1, h, w)
         return masks, self.iou_prediction_head(iou_token_out)
+
+    def _upscaled_masks(self, image_tokens: torch.Tensor, hyper_in: torch.Tensor, h: int, w: int) -> torch.Tensor:
+        """`output_upscaling` and the hypernetwork product on image tokens B x hw x C, without moving channels first:
+        a 2 x 2 stride-2 transposed convolution is a linear map from each pixel to its 4 children."""
+        up1, norm, act1, up2, act2 = self.output_upscaling
+        b = image_tokens.shape[0]
+        weight, bias = up1.weight.permute(2, 3, 1, 0).flatten(0, 2), up1.bias.repeat(4)
+        if onednn_ready(image_tokens): x = torch.ops.mkldnn._linear_pointwise(image_tokens, weight, bias, 'none', [None], 'none')
+        else: x = F.linear(image_tokens, weight, bias)  # B x hw x (2 x 2 x C/4)
+        x = act1(F.layer_norm(x.reshape(b, 4 * h * w, -1), (norm.weight.shape[0],), norm.weight, norm.bias, norm.eps))
+        weight, bias = up2.weight.permute(2, 3, 1, 0).flatten(0, 2), up2.bias.repeat(4)
+        if fuses_gelu(act2, x): x = torch.ops.mkldnn._linear_pointwise(x, weight, bias, 'gelu', [None], 'none')  # GELU inside (oneDNN)
+        else: x = act2(F.linear(x, weight, bias))  # B x 4hw x (2 x 2 x C/8)
+        masks = x.reshape(b, 16 * h * w, -1) @ hyper_in.transpose(1, 2)  # B x (h, w, 2, 2, 2, 2) x K
+        k = masks.shape[-1]
+        # child pixel (2i + a, 2j + b), grandchild (4i + 2a + a2, 4j + 2b + b2)
+        return masks.reshape(b, h, w, 2, 2, 2, 2, k).permute(0, 7, 1, 3, 5, 2, 4, 6).reshape(b, k, 4 * h, 4 * w)
