@@ -31,6 +31,7 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(embedding_dim, self.internal_dim)
         self.out_proj = nn.Linear(self.internal_dim, embedding_dim)
         self.fast_inference = True
+        self._shared = {}  # projection name -> (weight versions, input, output): see `_project_shared`
 
     def _separate_heads(self, x: torch.Tensor) -> torch.Tensor:
         "B x N x C -> B x heads x N x C/heads."
@@ -59,10 +60,25 @@ class Attention(nn.Module):
 
     def _fused(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
         "The same attention through `F.scaled_dot_product_attention`; a side of batch 1 is broadcast to the other's batch."
-        q, k, v = (self._separate_heads(proj(x)) for proj, x in ((self.q_proj, q), (self.k_proj, k), (self.v_proj, v)))
+        if k.shape[0] == 1 < q.shape[0]: k, v = self._project_shared('k_proj', k), self._project_shared('v_proj', v)
+        else: k, v = self.k_proj(k), self.v_proj(v)
+        q, k, v = self._separate_heads(self.q_proj(q)), self._separate_heads(k), self._separate_heads(v)
         n = max(q.shape[0], k.shape[0])
         attended = F.scaled_dot_product_attention(q.expand(n, -1, -1, -1), k.expand(n, -1, -1, -1), v.expand(n, -1, -1, -1))
         return self.out_proj(self._recombine_heads(attended))
+
+    def _project_shared(self, name: str, x: torch.Tensor) -> torch.Tensor:
+        """`getattr(self, name)(x)` for an input of batch 1 shared by every prompt set, reused while the input and the
+        weights stay the same: successive batches of prompts on one image (the automatic mask generator's) project the
+        image tokens of the first block once."""
+        proj = getattr(self, name)
+        if torch.is_grad_enabled(): return proj(x)  # a kept output would carry no gradient, or a freed graph
+        versions = (proj.weight._version, proj.bias._version, proj.weight.data_ptr())
+        found = self._shared.get(name)
+        if found is not None and found[0] == versions and found[1].shape == x.shape and torch.equal(found[1], x): return found[2]
+        projected = proj(x)
+        self._shared[name] = (versions, x.clone(), projected)
+        return projected
 
     def _head_weights(self, proj: nn.Linear) -> torch.Tensor:
         "A projection's weight split by head: heads x C/heads x embedding_dim."
@@ -88,7 +104,7 @@ class Attention(nn.Module):
         v_heads = self.v_proj(v).reshape(b, nk, heads, d)
         # scores are laid out B x heads x tokens x queries: a softmax over a short last axis is ~50x slower on CPU
         if q.shape[0] == 1 < b:  # image shared by every prompt set: project it once
-            scores = torch.einsum('bkhd,xhqd->bhkq', k_heads, self._separate_heads(self.q_proj(q)))
+            scores = torch.einsum('bkhd,xhqd->bhkq', k_heads, self._separate_heads(self._project_shared('q_proj', q)))
         else:
             # (Wq_h x + bq_h) . k_h = (Wq_h^T k_h) . x + bq_h . k_h
             key_side = torch.einsum('bkhd,hdc->bhkc', k_heads, self._head_weights(self.q_proj)).flatten(1, 2)
