@@ -44,7 +44,7 @@ class Attention(nn.Module):
         return x.transpose(1, 2).reshape(b, n, h * c)
 
     def forward(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-        if self.fast_inference and not self.training:
+        if self.fast_inference:
             nq, nk = q.shape[1], k.shape[1]
             plain = all(type(p) is nn.Linear for p in (self.q_proj, self.k_proj, self.v_proj, self.out_proj))  # not LoRA-wrapped
             if plain and self.num_heads * min(nq, nk) < self.internal_dim:  # folding the projections into the short side costs less
@@ -91,7 +91,10 @@ class Attention(nn.Module):
         q_heads = self.q_proj(q).reshape(b, nq, heads, d)
         # q_h . (k Wk_h + bk_h) = (q_h Wk_h^T) . k + q_h . bk_h: the second term is the same for every key, softmax drops it
         q_keys = torch.einsum('bnhd,hdc->bhnc', q_heads / math.sqrt(d), self._head_weights(self.k_proj)).reshape(b, heads * nq, -1)
-        attn = torch.softmax(q_keys @ k.transpose(1, 2), dim=-1)
+        scores = q_keys @ k.transpose(1, 2)
+        if torch.is_grad_enabled() and self.k_proj.bias.requires_grad:  # keep the term for its (zero) gradient, as DDP expects one
+            scores = scores + torch.einsum('bnhd,hd->bhn', q_heads / math.sqrt(d), self.k_proj.bias.reshape(heads, d)).reshape(b, heads * nq, 1)
+        attn = torch.softmax(scores, dim=-1)
         mixed = (attn @ v).reshape(b, heads, nq, -1)  # attention rows sum to 1: project the mixed values afterwards
         attended = torch.einsum('bhnc,hdc->bnhd', mixed, self._head_weights(self.v_proj)) + self.v_proj.bias.reshape(heads, d)
         return self.out_proj(attended.reshape(b, nq, self.internal_dim))
@@ -230,7 +233,7 @@ class MaskDecoder(nn.Module):
         hs, src = self.transformer(src, image_pe, tokens)
         iou_token_out, mask_tokens_out = hs[:, 0, :], hs[:, 1:1 + self.num_mask_tokens, :]
         hyper_in = torch.stack([mlp(mask_tokens_out[:, i, :]) for i, mlp in enumerate(self.output_hypernetworks_mlps)], dim=1)
-        if self.fast_inference and not self.training: masks = self._upscaled_masks(src, hyper_in, h, w)
+        if self.fast_inference: masks = self._upscaled_masks(src, hyper_in, h, w)
         else:
             upscaled = self.output_upscaling(src.transpose(1, 2).reshape(n, c, h, w))
             b, c, h, w = upscaled.shape

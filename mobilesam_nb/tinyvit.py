@@ -310,7 +310,7 @@ TINYVIT_CONFIGS = {
 
 # %% ../nbs/00_tinyvit.ipynb #10dd2502
 def use_fast_inference(model: nn.Module, enabled: bool = True) -> nn.Module:
-    "Switch every submodule's eval-mode fast path (`fast_inference`) on or off; returns `model`."
+    "Switch every submodule's fast path (`fast_inference`: eval mode in the encoder, train and eval in the mask decoder) on or off; returns `model`."
     for module in model.modules():
         if hasattr(module, 'fast_inference'): module.fast_inference = enabled
     return model
