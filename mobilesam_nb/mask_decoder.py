@@ -7,7 +7,7 @@ __all__ = ['Attention', 'TwoWayAttentionBlock', 'TwoWayTransformer', 'MLP', 'Mas
 
 # %% ../nbs/03_mask_decoder.ipynb #3bbcdea6
 import math
-from typing import List, Tuple, Type
+from typing import Tuple, Type
 
 import torch
 import torch.nn as nn

@@ -48,7 +48,7 @@ def check_prompts(point_coords: Optional[torch.Tensor], point_labels: Optional[t
                              f'prediction), got shape {tuple(mask_input.shape)}')
         batch['mask_input'] = mask_input.shape[0]
     if len(set(batch.values())) > 1:
-        raise ValueError(f'prompts disagree on the batch size: ' + ', '.join(f'{k} {v}' for k, v in batch.items()))
+        raise ValueError('prompts disagree on the batch size: ' + ', '.join(f'{k} {v}' for k, v in batch.items()))
 
 # %% ../nbs/06_predictor.ipynb #3063781d
 class SamPredictor:
