@@ -31,7 +31,7 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(embedding_dim, self.internal_dim)
         self.out_proj = nn.Linear(self.internal_dim, embedding_dim)
         self.fast_inference = True
-        self._shared = {}  # projection name -> (weight versions, input, output): see `_project_shared`
+        self._shared = {}  # projection name -> (weights and autocast state, input, output): see `_project_shared`
 
     def _separate_heads(self, x: torch.Tensor) -> torch.Tensor:
         "B x N x C -> B x heads x N x C/heads."
@@ -73,11 +73,12 @@ class Attention(nn.Module):
         image tokens of the first block once."""
         proj = getattr(self, name)
         if torch.is_grad_enabled(): return proj(x)  # a kept output would carry no gradient, or a freed graph
-        versions = (proj.weight._version, proj.bias._version, proj.weight.data_ptr())
+        autocast = torch.is_autocast_enabled(x.device.type) and torch.get_autocast_dtype(x.device.type)  # sets the output's dtype
+        key = (proj.weight._version, proj.bias._version, proj.weight.data_ptr(), autocast)
         found = self._shared.get(name)
-        if found is not None and found[0] == versions and found[1].shape == x.shape and torch.equal(found[1], x): return found[2]
+        if found is not None and found[0] == key and found[1].shape == x.shape and torch.equal(found[1], x): return found[2]
         projected = proj(x)
-        self._shared[name] = (versions, x.clone(), projected)
+        self._shared[name] = (key, x.clone(), projected)
         return projected
 
     def _head_weights(self, proj: nn.Linear) -> torch.Tensor:
