@@ -154,21 +154,21 @@ def demo_parser() -> argparse.ArgumentParser:
     p.add_argument('--debug', action='store_true')
     return p
 
-def generate_demo_data(train_dir, n_train: int = DEMO_IMAGES, objects=DEMO_OBJECTS, seed: int = 1000) -> Path:
-    "Synthetic shapes in `train_dir`, made once: regenerated only when the recorded parameters differ."
+def generate_demo_data(folder, n_images: int = DEMO_IMAGES, objects=DEMO_OBJECTS, seed: int = 1000) -> Path:
+    "Synthetic shape images in `folder`, made once: regenerated only when the recorded parameters differ."
     from mobilesam_nb.data import make_shapes_dataset
-    if n_train < 1 or not 1 <= objects[0] <= objects[1]:
-        raise InputError(f'demo data: need at least 1 image and 1 <= MIN <= MAX objects, got {n_train} images, objects {tuple(objects)}')
-    train_dir = Path(train_dir)
-    params = {'n_images': n_train, 'size': [[160, 256], [160, 256]], 'seed': seed,
+    if n_images < 1 or not 1 <= objects[0] <= objects[1]:
+        raise InputError(f'demo data: need at least 1 image and 1 <= MIN <= MAX objects, got {n_images} images, objects {tuple(objects)}')
+    folder = Path(folder)
+    params = {'n_images': n_images, 'size': [[160, 256], [160, 256]], 'seed': seed,
               'min_objects': objects[0], 'max_objects': objects[1]}
-    record = train_dir/'generated.json'
-    if record.exists() and json.loads(record.read_text()) == params: return train_dir
-    if train_dir.exists(): shutil.rmtree(train_dir)
-    print(f'generating {n_train} images ({objects[0]}-{objects[1]} objects each) into {train_dir}')
-    make_shapes_dataset(train_dir, **params)
+    record = folder/'generated.json'
+    if record.exists() and json.loads(record.read_text()) == params: return folder
+    if folder.exists(): shutil.rmtree(folder)
+    print(f'generating {n_images} images ({objects[0]}-{objects[1]} objects each) into {folder}')
+    make_shapes_dataset(folder, **params)
     record.write_text(json.dumps(params))
-    return train_dir
+    return folder
 
 def demo(config=None, data_dir='outputs/demo_data', n_train: int = DEMO_IMAGES, checkpoint='checkpoints/mobile_sam.pt',
          overrides=(), objects=DEMO_OBJECTS) -> dict:
