@@ -236,7 +236,7 @@ def distill_demo(config=None, overrides=(), heldout_images: int = HELDOUT_IMAGES
     results = {}
     for name, root in (('validation', cfg.data.val), ('held-out', heldout)):
         data = build_dataset(root, format=cfg.data.format, annotations=cfg.data.val_annotations if name == 'validation' else None)
-        scores = {who: evaluate(m, data, prompts=tuple(cfg.eval.prompts), n_clicks=0, progress=False) for who, m in models.items()}
+        scores = {who: evaluate(m, data, prompts=tuple(cfg.eval.prompts), n_clicks=0, seed=cfg.eval.seed, progress=False) for who, m in models.items()}
         print(f"\n{name}: {root} ({scores['teacher'].n_images} images, {scores['teacher'].to_dict()['n_objects']} objects)")
         print(distillation_table(scores['teacher'], scores['before'], scores['after'], title=f'{name} mIoU'))
         results[name] = scores

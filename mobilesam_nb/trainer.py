@@ -158,11 +158,11 @@ class SamTrainingStep(nn.Module):
         "Task terms of all objects over the correction rounds, and `distil_prompt` when `target` (the teacher's embedding) is given."
         masks, device = sample['masks'], embedding.device
         original = tuple(sample['image'].shape[-2:])
-        targets = self.loss_fn.targets(masks.to(device), self.model.img_size)
         prompts = self.sampler(masks, generator)
         terms = {'distil_prompt': self.prompt_distillation(prompts, embedding, target, input_size, original, generator)} if target is not None else {}
-        k = len(masks)
-        rounds = 1 + self.correction_steps if any(self.loss_fn.weights.get(n, 0) for n in TASK_TERMS) else 0  # unweighted: not computed
+        if not any(self.loss_fn.weights.get(n, 0) for n in TASK_TERMS): return terms  # unweighted task terms: not computed
+        targets = self.loss_fn.targets(masks.to(device), self.model.img_size)
+        rounds, k = 1 + self.correction_steps, len(masks)
         for r in range(rounds):
             chosen = torch.empty(k, 1, *targets.shape[-2:], device=device)
             for index, multimask, group in decode_groups(prompts, self.multimask and r == 0):
