@@ -64,10 +64,18 @@ class PromptEncoder(nn.Module):
             nn.Conv2d(mask_in_chans // 4, mask_in_chans, kernel_size=2, stride=2), LayerNorm2d(mask_in_chans), activation(),
             nn.Conv2d(mask_in_chans, embed_dim, kernel_size=1))
         self.no_mask_embed = nn.Embedding(1, embed_dim)
+        self.fast_inference, self._dense_pe = True, None  # (what it was computed from, the encoding): see `get_dense_pe`
 
     def get_dense_pe(self) -> torch.Tensor:
-        "Position encoding of the image embedding's grid: 1 x C x h x w."
-        return self.pe_layer(self.image_embedding_size).unsqueeze(0)
+        """Position encoding of the image embedding's grid: 1 x C x h x w. With `fast_inference` it is computed once and
+        returned again (read-only) while the Gaussian matrix, its device and the autocast state stay the same."""
+        if not self.fast_inference: return self.pe_layer(self.image_embedding_size).unsqueeze(0)
+        gaussian = self.pe_layer.positional_encoding_gaussian_matrix
+        autocast = torch.is_autocast_enabled(gaussian.device.type) and torch.get_autocast_dtype(gaussian.device.type)
+        key = (gaussian._version, gaussian.data_ptr(), gaussian.device, autocast, self.image_embedding_size)
+        if self._dense_pe is None or self._dense_pe[0] != key:
+            self._dense_pe = (key, self.pe_layer(self.image_embedding_size).unsqueeze(0))
+        return self._dense_pe[1]
 
     def _embed_points(self, points: torch.Tensor, labels: torch.Tensor, pad: bool) -> torch.Tensor:
         "B x N x 2 pixel coordinates and B x N labels -> B x N(+1 padding point) x C."
