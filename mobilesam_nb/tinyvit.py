@@ -35,7 +35,7 @@ WHOLE_MAP_LIMIT = 32 * 2**20  # glibc's malloc serves blocks this large with fre
 STRIP_BYTES = 4 * 2**20  # ... so the CPU fast path computes maps that large a strip of at most this size at a time
 
 def units_per_strip(unit_bytes: int, units: int) -> int:
-    "How many of `units` rows, tokens or windows of `unit_bytes` each to compute at once: all of them if the whole map stays under `WHOLE_MAP_LIMIT`, else as many as `STRIP_BYTES` holds (at least 1)."
+    "Of `units` rows, tokens or windows of `unit_bytes` each, how many to compute at once (all, or what `STRIP_BYTES` holds)."
     return units if unit_bytes * units < WHOLE_MAP_LIMIT else max(STRIP_BYTES // unit_bytes, 1)
 
 # %% ../nbs/00_tinyvit.ipynb #5a903be6
@@ -191,7 +191,8 @@ class Attention(nn.Module):
         bias = self.attention_biases[:, self.attention_bias_idxs]
         if self.training or not self.fast_inference or not onednn_ready(x): return self.attend(x, bias)
         windows = units_per_strip(x.shape[1] * self.qkv.out_features * x.element_size(), x.shape[0])
-        return torch.cat([self.attend(chunk, bias) for chunk in x.split(windows)]) if windows < x.shape[0] else self.attend(x, bias)
+        if windows >= x.shape[0]: return self.attend(x, bias)
+        return torch.cat([self.attend(chunk, bias) for chunk in x.split(windows)])
 
     def attend(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
         "Attention within each of the B windows of `x` (B x N x dim), given the N x N offset `bias` of each head."
@@ -238,8 +239,8 @@ class Mlp(nn.Module):
         if not self.training and self.fast_inference and type(self.fc1) is nn.Linear and fuses_gelu(self.act, x):
             tokens = x.reshape(-1, x.shape[-1])
             rows = units_per_strip(self.fc1.out_features * x.element_size(), len(tokens))
-            out = self.fused(tokens) if rows >= len(tokens) else torch.cat([self.fused(chunk) for chunk in tokens.split(rows)])
-            return out.view(*x.shape[:-1], -1)
+            if rows >= len(tokens): return self.fused(tokens).view(*x.shape[:-1], -1)
+            return torch.cat([self.fused(chunk) for chunk in tokens.split(rows)]).view(*x.shape[:-1], -1)
         return self.drop(self.fc2(self.drop(self.act(self.fc1(self.norm(x))))))
 
     def fused(self, tokens: torch.Tensor) -> torch.Tensor:
