@@ -68,11 +68,12 @@ class PromptEncoder(nn.Module):
 
     def get_dense_pe(self) -> torch.Tensor:
         """Position encoding of the image embedding's grid: 1 x C x h x w. With `fast_inference` it is computed once and
-        returned again (read-only) while the Gaussian matrix, its device and the autocast state stay the same."""
+        returned again (read-only) while the Gaussian matrix, its device and the autocast and inference modes stay."""
         if not self.fast_inference: return self.pe_layer(self.image_embedding_size).unsqueeze(0)
         gaussian = self.pe_layer.positional_encoding_gaussian_matrix
         autocast = torch.is_autocast_enabled(gaussian.device.type) and torch.get_autocast_dtype(gaussian.device.type)
-        key = (gaussian._version, gaussian.data_ptr(), gaussian.device, autocast, self.image_embedding_size)
+        key = (gaussian._version, gaussian.data_ptr(), gaussian.device, autocast, torch.is_inference_mode_enabled(),
+               self.image_embedding_size)  # an inference-mode tensor could not be saved for a later backward
         if self._dense_pe is None or self._dense_pe[0] != key:
             self._dense_pe = (key, self.pe_layer(self.image_embedding_size).unsqueeze(0))
         return self._dense_pe[1]
