@@ -75,7 +75,7 @@ class LayerNorm2d(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.fast_inference and not self.training:
             normed = F.layer_norm(x.permute(0, 2, 3, 1), (x.shape[1],), self.weight, self.bias, self.eps)
-            return normed.permute(0, 3, 1, 2).contiguous()
+            return normed.permute(0, 3, 1, 2)  # channels-last in memory: the mask decoder reads the image embedding token-major
         mean = x.mean(1, keepdim=True)
         var = (x - mean).pow(2).mean(1, keepdim=True)
         x = (x - mean) / torch.sqrt(var + self.eps)
