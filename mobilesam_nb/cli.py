@@ -9,7 +9,7 @@ __all__ = ['USER_ERRORS', 'DEMO_IMAGES', 'DEMO_OBJECTS', 'HELDOUT_IMAGES', 'HELD
            'distillation_table', 'distill_demo', 'distill_demo_main']
 
 # %% ../nbs/21_cli.ipynb #4b46de08
-import argparse, contextlib, json, shutil, sys, time, traceback
+import argparse, contextlib, json, math, shutil, sys, time, traceback
 from pathlib import Path
 
 from .config import load_config, save_config
@@ -199,10 +199,11 @@ HELDOUT_IMAGES, HELDOUT_SEED = 64, 2000  # the distillation demo's second evalua
 def gap_closed(teacher, # N per-object IoU of the teacher (a tensor)
                before, # N per-object IoU of the student before distillation, the same objects
                after, # N per-object IoU of the student after distillation, the same objects
-              ) -> tuple[float, float]: # (share of the gap closed, its standard error)
+              ) -> tuple[float, float]: # (share of the gap closed, its standard error); both NaN where there is no gap
     "Share of the mIoU gap between `before` and `teacher` that `after` closed, and its standard error over the objects."
-    gap, diff = teacher.mean() - before.mean(), after - teacher
-    return float(1 + diff.mean() / gap), float(diff.std() / len(diff) ** 0.5 / gap)
+    gap, diff = float(teacher.mean() - before.mean()), after - teacher
+    if gap == 0: return math.nan, math.nan  # the student already scored as the teacher: no gap to close
+    return 1 + float(diff.mean()) / gap, float(diff.std()) / len(diff) ** 0.5 / abs(gap)
 
 def distillation_table(teacher, before, after, # `EvalResult`s of the same objects
                        title: str = 'validation mIoU') -> str:
@@ -212,7 +213,7 @@ def distillation_table(teacher, before, after, # `EvalResult`s of the same objec
     for name, result in (('teacher', teacher), ('student before', before), ('student after', after)):
         rows.append(f'{name:<20}' + ''.join(f"{result.scores[kind]['iou'].mean():>16.4f}" for kind in kinds))
     closed = [gap_closed(*(r.scores[kind]['iou'] for r in (teacher, before, after))) for kind in kinds]
-    rows.append(f"{'gap closed':<20}" + ''.join(f"{f'{share:.0%} ± {se:.0%}':>16}" for share, se in closed))
+    rows.append(f"{'gap closed':<20}" + ''.join(f"{'no gap' if math.isnan(share) else f'{share:.0%} ± {se:.0%}':>16}" for share, se in closed))
     return '\n'.join(rows)
 
 def distill_demo(config=None, overrides=(), heldout_images: int = HELDOUT_IMAGES) -> dict:
