@@ -272,11 +272,20 @@ class SamAutomaticMaskGenerator:
 # %% ../nbs/07_amg.ipynb #015f31b4
 @patch
 def _decode_points(self: SamAutomaticMaskGenerator, points: np.ndarray, im_size: Tuple[int, ...]) -> MaskData:
-    "Decode N single-point prompts (x, y in the crop's pixels): columns `low_res` (3N x m x m logits), `iou_preds`, `points`."
+    """Decode N single-point prompts (x, y in the crop's pixels): columns `low_res` (three m x m logits per point),
+    `iou_preds`, `points`. On the fast path, a point whose three masks all fall to `pred_iou_thresh` is left out
+    before its masks are made."""
     model_points = self.predictor.transform.apply_coords(points, im_size)
     coords = torch.as_tensor(model_points, dtype=torch.float, device=self.predictor.device)[:, None, :]
     labels = torch.ones(coords.shape[:2], dtype=torch.int, device=coords.device)
-    low_res, iou_preds = self.predictor.decode_torch(coords, labels, multimask_output=True)
+    if self.predictor.model.fast_inference:
+        decoded = self.predictor.decode_prompts(coords, labels)
+        iou_preds = decoded.iou_predictions[:, 1:]  # the three answers of multimask output
+        if self.pred_iou_thresh > 0.0: kept = (iou_preds > self.pred_iou_thresh).any(1).nonzero()[:, 0]
+        else: kept = torch.arange(len(points), device=iou_preds.device)
+        low_res = self.predictor.model.mask_decoder.upscale(decoded, None if len(kept) == len(points) else kept)[:, 1:]
+        iou_preds, points = iou_preds[kept], points[kept.cpu().numpy()]
+    else: low_res, iou_preds = self.predictor.decode_torch(coords, labels, multimask_output=True)
     return MaskData(low_res=low_res.flatten(0, 1), iou_preds=iou_preds.flatten(0, 1),
                     points=torch.as_tensor(points.repeat(low_res.shape[1], axis=0)))
 

@@ -14,6 +14,7 @@ from fastcore.basics import patch
 
 from .errors import InputError
 from .images import check_rgb_image
+from .mask_decoder import DecodedPrompts
 from .sam import Sam, ResizeLongestSide
 
 # %% ../nbs/06_predictor.ipynb #04aea780
@@ -106,18 +107,32 @@ def _as_points(point_coords, point_labels) -> Tuple[np.ndarray, np.ndarray]:
     return coords, labels
 
 @patch
+def _embed_prompts(self: SamPredictor, point_coords, point_labels, boxes, mask_input) -> Tuple[torch.Tensor, torch.Tensor]:
+    "Checked batched prompts through the prompt encoder: sparse and dense embeddings."
+    if not self.is_image_set: raise RuntimeError('An image must be set with .set_image(...) before mask prediction.')
+    check_prompts(point_coords, point_labels, boxes, mask_input, self.model.prompt_encoder.mask_input_size)
+    points = (point_coords, point_labels) if point_coords is not None else None
+    return self.model.prompt_encoder(points=points, boxes=boxes, masks=mask_input)
+
+@patch
 @torch.no_grad()
 def decode_torch(self: SamPredictor, point_coords: Optional[torch.Tensor], point_labels: Optional[torch.Tensor],
                  boxes: Optional[torch.Tensor] = None, mask_input: Optional[torch.Tensor] = None,
                  multimask_output: bool = True) -> Tuple[torch.Tensor, torch.Tensor]:
     """`predict_torch` without bringing the masks to the image's size: low-res logits B x C x m x m and IoU
     predictions B x C, for callers that filter masks before upscaling them (the automatic mask generator)."""
-    if not self.is_image_set: raise RuntimeError('An image must be set with .set_image(...) before mask prediction.')
-    check_prompts(point_coords, point_labels, boxes, mask_input, self.model.prompt_encoder.mask_input_size)
-    points = (point_coords, point_labels) if point_coords is not None else None
-    sparse, dense = self.model.prompt_encoder(points=points, boxes=boxes, masks=mask_input)
+    sparse, dense = self._embed_prompts(point_coords, point_labels, boxes, mask_input)
     return self.model.mask_decoder(image_embeddings=self.features, image_pe=self.model.prompt_encoder.get_dense_pe(),
                                    sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense, multimask_output=multimask_output)
+
+@patch
+@torch.no_grad()
+def decode_prompts(self: SamPredictor, point_coords: Optional[torch.Tensor], point_labels: Optional[torch.Tensor],
+                   boxes: Optional[torch.Tensor] = None, mask_input: Optional[torch.Tensor] = None) -> DecodedPrompts:
+    """The mask decoder's first step on batched prompts (as `predict_torch` takes them): IoU predictions of all four
+    mask tokens now, low-res logits later from `model.mask_decoder.upscale`, for any or all of the prompt sets."""
+    sparse, dense = self._embed_prompts(point_coords, point_labels, boxes, mask_input)
+    return self.model.mask_decoder.decode(self.features, self.model.prompt_encoder.get_dense_pe(), sparse, dense)
 
 @patch
 def upscale_masks(self: SamPredictor, low_res_masks: torch.Tensor) -> torch.Tensor:
