@@ -68,8 +68,8 @@ def onnx_encoder_runner(sam, img_size: int):
     "A zero-argument callable that runs `sam`'s encoder exported to ONNX (fp32, a temporary file) once on ONNX Runtime."
     import tempfile
     from mobilesam_nb.onnx import export_encoder, onnx_session
-    path = Path(tempfile.mkdtemp())/f'encoder_{img_size}.onnx'
-    session = onnx_session(export_encoder(sam.cpu(), path))
+    with tempfile.TemporaryDirectory() as folder:  # the session holds the model: the file can go
+        session = onnx_session(export_encoder(sam.cpu(), Path(folder)/f'encoder_{img_size}.onnx'))
     x = np.random.default_rng(0).standard_normal((1, 3, img_size, img_size)).astype(np.float32)
     return lambda: session.run(None, {'input_image': x})
 
