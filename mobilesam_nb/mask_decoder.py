@@ -92,7 +92,7 @@ class Attention(nn.Module):
         q_heads = self.q_proj(q).reshape(b, nq, heads, d)
         # q_h . (k Wk_h + bk_h) = (q_h Wk_h^T) . k + q_h . bk_h: the second term is the same for every key, softmax drops it
         q_keys = torch.einsum('bnhd,hdc->bhnc', q_heads / math.sqrt(d), self._head_weights(self.k_proj)).reshape(b, heads * nq, -1)
-        # computed keys-major and then transposed: q_keys @ k^T is about 1.5x slower on CPU at batch 1 (BLAS's layout choice)
+        # computed pixels-major and then transposed: q_keys @ k^T is about 1.5x slower on CPU at batch 1 (BLAS's layout choice)
         scores = (k @ q_keys.transpose(1, 2)).transpose(1, 2).contiguous()
         if torch.is_grad_enabled() and self.k_proj.bias.requires_grad:  # keep the term for its (zero) gradient, as DDP expects one
             scores = scores + torch.einsum('bnhd,hd->bhn', q_heads / math.sqrt(d), self.k_proj.bias.reshape(heads, d)).reshape(b, heads * nq, 1)
