@@ -239,8 +239,8 @@ class Mlp(nn.Module):
         if not self.training and self.fast_inference and type(self.fc1) is nn.Linear and fuses_gelu(self.act, x):
             tokens = x.reshape(-1, x.shape[-1])
             rows = units_per_strip(self.fc1.out_features * x.element_size(), len(tokens))
-            if rows >= len(tokens): return self.fused(tokens).view(*x.shape[:-1], -1)
-            return torch.cat([self.fused(chunk) for chunk in tokens.split(rows)]).view(*x.shape[:-1], -1)
+            out = self.fused(tokens) if rows >= len(tokens) else torch.cat([self.fused(chunk) for chunk in tokens.split(rows)])
+            return out.view(*x.shape[:-1], -1)
         return self.drop(self.fc2(self.drop(self.act(self.fc1(self.norm(x))))))
 
     def fused(self, tokens: torch.Tensor) -> torch.Tensor:
