@@ -221,6 +221,7 @@ def remove_small_regions(mask: np.ndarray, area_thresh: float, mode: str) -> Tup
 from fastcore.basics import patch
 
 from .images import check_rgb_image
+from .mask_decoder import answering_tokens
 from .predictor import SamPredictor
 
 # %% ../nbs/07_amg.ipynb #f7908184
@@ -279,11 +280,11 @@ def _decode_points(self: SamAutomaticMaskGenerator, points: np.ndarray, im_size:
     coords = torch.as_tensor(model_points, dtype=torch.float, device=self.predictor.device)[:, None, :]
     labels = torch.ones(coords.shape[:2], dtype=torch.int, device=coords.device)
     if self.predictor.model.fast_inference:
-        decoded = self.predictor.decode_prompts(coords, labels)
-        iou_preds = decoded.iou_predictions[:, 1:]  # the three answers of multimask output
+        decoded, answers = self.predictor.decode_prompts(coords, labels), answering_tokens(multimask_output=True)
+        iou_preds = decoded.iou_predictions[:, answers]
         if self.pred_iou_thresh > 0.0: kept = (iou_preds > self.pred_iou_thresh).any(1).nonzero()[:, 0]
         else: kept = torch.arange(len(points), device=iou_preds.device)
-        low_res = self.predictor.model.mask_decoder.upscale(decoded, None if len(kept) == len(points) else kept)[:, 1:]
+        low_res = self.predictor.model.mask_decoder.upscale(decoded, None if len(kept) == len(points) else kept, answers)
         iou_preds, points = iou_preds[kept], points[kept.cpu().numpy()]
     else: low_res, iou_preds = self.predictor.decode_torch(coords, labels, multimask_output=True)
     return MaskData(low_res=low_res.flatten(0, 1), iou_preds=iou_preds.flatten(0, 1),

@@ -14,7 +14,7 @@ from fastcore.basics import patch
 
 from .errors import InputError
 from .images import check_rgb_image
-from .mask_decoder import DecodedPrompts
+from .mask_decoder import DecodedPrompts, PreparedImage, answering_tokens
 from .sam import Sam, ResizeLongestSide
 
 # %% ../nbs/06_predictor.ipynb #04aea780
@@ -64,7 +64,7 @@ class SamPredictor:
 
     def reset_image(self) -> None:
         "Forget the current image and its embedding."
-        self.is_image_set, self.features = False, None
+        self.is_image_set, self.features, self._prepared = False, None, None
         self.original_size, self.input_size = None, None
         self.orig_h = self.orig_w = self.input_h = self.input_w = None
 
@@ -121,9 +121,9 @@ def decode_torch(self: SamPredictor, point_coords: Optional[torch.Tensor], point
                  multimask_output: bool = True) -> Tuple[torch.Tensor, torch.Tensor]:
     """`predict_torch` without bringing the masks to the image's size: low-res logits B x C x m x m and IoU
     predictions B x C, for callers that filter masks before upscaling them (the automatic mask generator)."""
-    sparse, dense = self._embed_prompts(point_coords, point_labels, boxes, mask_input)
-    return self.model.mask_decoder(image_embeddings=self.features, image_pe=self.model.prompt_encoder.get_dense_pe(),
-                                   sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense, multimask_output=multimask_output)
+    decoded = self.decode_prompts(point_coords, point_labels, boxes, mask_input)
+    answers = answering_tokens(multimask_output)
+    return self.model.mask_decoder.upscale(decoded, tokens=answers), decoded.iou_predictions[:, answers]
 
 @patch
 @torch.no_grad()
@@ -132,7 +132,23 @@ def decode_prompts(self: SamPredictor, point_coords: Optional[torch.Tensor], poi
     """The mask decoder's first step on batched prompts (as `predict_torch` takes them): IoU predictions of all four
     mask tokens now, low-res logits later from `model.mask_decoder.upscale`, for any or all of the prompt sets."""
     sparse, dense = self._embed_prompts(point_coords, point_labels, boxes, mask_input)
-    return self.model.mask_decoder.decode(self.features, self.model.prompt_encoder.get_dense_pe(), sparse, dense)
+    decoder = self.model.mask_decoder
+    if decoder.fast_inference and mask_input is None: return decoder.decode_prepared(self._prepared_image(), sparse)
+    return decoder.decode(self.features, self.model.prompt_encoder.get_dense_pe(), sparse, dense)
+
+@patch
+def _prepared_image(self: SamPredictor) -> PreparedImage:
+    """The mask decoder's work that every prompt set without a mask prompt shares on the current image
+    (`MaskDecoder.prepare_image`): made on first use, and again when the features, the weights of the prompt encoder or
+    the decoder (a training step, `load_state_dict`, a move to another device) or the autocast state change."""
+    model, device_type = self.model, self.features.device.type
+    weights = tuple((p._version, p.data_ptr()) for m in (model.prompt_encoder, model.mask_decoder) for p in m.parameters())
+    state = (self.features._version, weights, torch.is_autocast_enabled(device_type) and torch.get_autocast_dtype(device_type))
+    if self._prepared is None or self._prepared[0] is not self.features or self._prepared[1] != state:
+        _, no_mask = model.prompt_encoder(points=None, boxes=None, masks=None)
+        prepared = model.mask_decoder.prepare_image(self.features, model.prompt_encoder.get_dense_pe(), no_mask)
+        self._prepared = (self.features, state, prepared)
+    return self._prepared[2]
 
 @patch
 def upscale_masks(self: SamPredictor, low_res_masks: torch.Tensor) -> torch.Tensor:
@@ -152,6 +168,10 @@ def predict_torch(self: SamPredictor, point_coords: Optional[torch.Tensor], poin
     masks = self.upscale_masks(low_res_masks)
     if not return_logits: masks = masks > self.model.mask_threshold
     return masks, iou_predictions, low_res_masks
+
+def _as_numpy(t: torch.Tensor) -> np.ndarray:
+    "A result as NumPy, in float32 if it is in a floating type NumPy lacks (bfloat16 under autocast)."
+    return (t.float() if t.dtype == torch.bfloat16 else t).cpu().numpy()
 
 @patch
 def predict(self: SamPredictor, point_coords: Optional[np.ndarray] = None, point_labels: Optional[np.ndarray] = None,
@@ -179,4 +199,4 @@ def predict(self: SamPredictor, point_coords: Optional[np.ndarray] = None, point
         mask_torch = torch.as_tensor(mask_input, dtype=torch.float, device=self.device)[None]
     masks, iou_predictions, low_res_masks = self.predict_torch(coords_torch, labels_torch, box_torch, mask_torch,
                                                                multimask_output, return_logits=return_logits)
-    return masks[0].cpu().numpy(), iou_predictions[0].cpu().numpy(), low_res_masks[0].cpu().numpy()
+    return _as_numpy(masks[0]), _as_numpy(iou_predictions[0]), _as_numpy(low_res_masks[0])
