@@ -18,6 +18,10 @@ from .tinyvit import LayerNorm2d, fuses_gelu, onednn_ready
 from .vit import MLPBlock
 
 # %% ../nbs/03_mask_decoder.ipynb #0cee025b
+def _plus(residual: Optional[torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    "`residual + x`, or `x` without a residual."
+    return x if residual is None else residual + x
+
 class Attention(nn.Module):
     "Multi-head attention with projections to `embedding_dim // downsample_rate`: q B x Nq x C, k/v B x Nk x C -> B x Nq x C."
     def __init__(self, embedding_dim: int, num_heads: int, downsample_rate: int = 1):
@@ -47,18 +51,19 @@ class Attention(nn.Module):
         "Projection `name` ('q_proj', 'k_proj' or 'v_proj') of x (B x N x C), split by head: B x heads x N x C/heads."
         return self._separate_heads(getattr(self, name)(x))
 
-    def forward(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    def forward(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, residual: Optional[torch.Tensor] = None) -> torch.Tensor:
+        "The attention of `q` on `k` and `v`, added to `residual` if one is given (on the many-queries route, inside the last product)."
         if self.fast_inference:
             nq, nk = q.shape[1], k.shape[1]
             plain = all(type(p) is nn.Linear for p in (self.q_proj, self.k_proj, self.v_proj, self.out_proj))  # not LoRA-wrapped
             if plain and self.num_heads * min(nq, nk) < self.internal_dim:  # folding the projections into the short side costs less
-                if nq < nk and k.shape[0] >= q.shape[0]: return self._few_queries(q, k, v)
-                if nk < nq: return self._few_keys(q, k, v)
-            return self.attend_projected(q, self.project_heads('k_proj', k), self.project_heads('v_proj', v))
+                if nq < nk and k.shape[0] >= q.shape[0]: return _plus(residual, self._few_queries(q, k, v))
+                if nk < nq: return self._few_keys(q, k, v, residual)
+            return _plus(residual, self.attend_projected(q, self.project_heads('k_proj', k), self.project_heads('v_proj', v)))
         q, k, v = self.project_heads('q_proj', q), self.project_heads('k_proj', k), self.project_heads('v_proj', v)
         attn = q @ k.permute(0, 1, 3, 2) / math.sqrt(q.shape[-1])
         attn = torch.softmax(attn, dim=-1)
-        return self.out_proj(self._recombine_heads(attn @ v))
+        return _plus(residual, self.out_proj(self._recombine_heads(attn @ v)))
 
     def attend_projected(self, q: torch.Tensor, k_heads: torch.Tensor, v_heads: torch.Tensor) -> torch.Tensor:
         "Queries (B x Nq x C) on keys and values already projected and split by head (`project_heads`)."
@@ -91,11 +96,11 @@ class Attention(nn.Module):
         attended = torch.einsum('bhnc,hdc->bnhd', mixed, self._head_weights(self.v_proj)) + self.v_proj.bias.reshape(heads, d)
         return self.out_proj(attended.reshape(b, nq, self.internal_dim))
 
-    def _few_keys(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    def _few_keys(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, residual: Optional[torch.Tensor]) -> torch.Tensor:
         "Many queries (image) on few keys (tokens): the query and output projections move to the keys' side."
         b, nk, _ = k.shape
         if q.shape[0] == 1 < b:  # image shared by every prompt set: project it once
-            return self.attend_projected_queries(self.project_heads('q_proj', q), k, v)
+            return self.attend_projected_queries(self.project_heads('q_proj', q), k, v, residual)
         heads, d = self.num_heads, self.internal_dim // self.num_heads
         k_heads = self.k_proj(k).reshape(b, nk, heads, d) / math.sqrt(d)
         # (Wq_h x + bq_h) . k_h = (Wq_h^T k_h) . x + bq_h . k_h
@@ -104,21 +109,22 @@ class Attention(nn.Module):
         n = q.shape[0]  # b, or more with the tokens shared (b = 1)
         # pixels-major with the offset added in the product, then transposed (as in `_few_queries`)
         scores = torch.baddbmm(offset, q, key_side.transpose(1, 2).expand(n, -1, -1)).transpose(1, 2).contiguous()
-        return self._mix_few_values(scores.unflatten(1, (heads, nk)), v)
+        return self._mix_few_values(scores.unflatten(1, (heads, nk)), v, residual)
 
-    def attend_projected_queries(self, q_heads: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    def attend_projected_queries(self, q_heads: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                                 residual: Optional[torch.Tensor] = None) -> torch.Tensor:
         """Many queries already projected and split by head (`project_heads`; batch 1, shared by every prompt set, e.g. a
-        `PreparedImage`'s) on few keys and values (B x Nk x C): B x Nq x C."""
+        `PreparedImage`'s) on few keys and values (B x Nk x C): B x Nq x C, added to `residual` if one is given."""
         if type(self.out_proj) is not nn.Linear:  # LoRA-wrapped: its weight is not the whole map, fold nothing
-            return self._attend_heads(q_heads, self.project_heads('k_proj', k), self.project_heads('v_proj', v))
+            return _plus(residual, self._attend_heads(q_heads, self.project_heads('k_proj', k), self.project_heads('v_proj', v)))
         b, nk, _ = k.shape
         heads, d = self.num_heads, self.internal_dim // self.num_heads
         k_heads = self.k_proj(k).reshape(b, nk, heads, d) / math.sqrt(d)
-        return self._mix_few_values(torch.einsum('bkhd,xhqd->bhkq', k_heads, q_heads), v)
+        return self._mix_few_values(torch.einsum('bkhd,xhqd->bhkq', k_heads, q_heads), v, residual)
 
-    def _mix_few_values(self, scores: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-        """Scores B x heads x Nk x Nq of many queries on few keys -> output B x Nq x C, the value and output projections
-        folded into the few values."""
+    def _mix_few_values(self, scores: torch.Tensor, v: torch.Tensor, residual: Optional[torch.Tensor]) -> torch.Tensor:
+        """Scores B x heads x Nk x Nq of many queries on few keys -> output B x Nq x C (plus `residual`), the value and
+        output projections folded into the few values."""
         b, nk, _ = v.shape
         heads, d = self.num_heads, self.internal_dim // self.num_heads
         # scores are laid out B x heads x tokens x queries: a softmax over a short last axis is ~50x slower on CPU
@@ -126,7 +132,10 @@ class Attention(nn.Module):
         v_heads = self.v_proj(v).reshape(b, nk, heads, d)
         # out_proj(concat_h attn_h v_h) = sum_h attn_h (v_h Wo_h^T) + bo; each head's weights sum to 1, so bo / heads per row
         value_side = torch.einsum('bkhd,chd->bhkc', v_heads, self.out_proj.weight.reshape(-1, heads, d)).flatten(1, 2)
-        return attn.transpose(1, 2) @ (value_side + self.out_proj.bias / heads)
+        value_side = value_side + self.out_proj.bias / heads
+        if residual is None: return attn.transpose(1, 2) @ value_side
+        # the sum inside the product: one pass less over B x Nq x C (baddbmm does not broadcast batches of 1, as @ does)
+        return torch.baddbmm(residual, attn.transpose(1, 2), value_side.expand(attn.shape[0], -1, -1))
 
 # %% ../nbs/03_mask_decoder.ipynb #2db91ba0
 class PreparedImage(NamedTuple):
@@ -171,9 +180,10 @@ class TwoWayAttentionBlock(nn.Module):
         queries = self.norm2(queries + attended)
         queries = self.norm3(queries + self.mlp(queries))
         q = queries + query_pe  # the image side has not changed: k is still keys + key_pe
-        if prepared is None: attended = self.cross_attn_image_to_token(q=k, k=q, v=queries)
-        else: attended = self.cross_attn_image_to_token.attend_projected_queries(prepared.image_queries, q, queries)
-        keys = self.norm4(keys + attended)
+        # the residual sum is made inside the attention (the last product of its fast route)
+        if prepared is None: keys = self.cross_attn_image_to_token(q=k, k=q, v=queries, residual=keys)
+        else: keys = self.cross_attn_image_to_token.attend_projected_queries(prepared.image_queries, q, queries, residual=keys)
+        keys = self.norm4(keys)
         return queries, keys
 
     def project_image(self, keys: torch.Tensor, key_pe: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
