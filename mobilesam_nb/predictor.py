@@ -139,10 +139,11 @@ def decode_prompts(self: SamPredictor, point_coords: Optional[torch.Tensor], poi
 @patch
 def _prepared_image(self: SamPredictor) -> PreparedImage:
     """The mask decoder's work that every prompt set without a mask prompt shares on the current image
-    (`MaskDecoder.prepare_image`): made on first use, and again when the features, the weights of the prompt encoder or
-    the decoder (a training step, `load_state_dict`, a move to another device) or the autocast state change."""
+    (`MaskDecoder.prepare_image`): made on first use, and again when the features, the weights or buffers of the prompt
+    encoder or the decoder (a training step, `load_state_dict`, a move to another device) or the autocast state change."""
     model, device_type = self.model, self.features.device.type
-    weights = tuple((p._version, p.data_ptr()) for m in (model.prompt_encoder, model.mask_decoder) for p in m.parameters())
+    tensors = [t for m in (model.prompt_encoder, model.mask_decoder) for t in (*m.parameters(), *m.buffers())]
+    weights = tuple((t._version, t.data_ptr()) for t in tensors)
     state = (self.features._version, weights, torch.is_autocast_enabled(device_type) and torch.get_autocast_dtype(device_type))
     if self._prepared is None or self._prepared[0] is not self.features or self._prepared[1] != state:
         _, no_mask = model.prompt_encoder(points=None, boxes=None, masks=None)
