@@ -358,5 +358,7 @@ class MaskDecoder(nn.Module):
         else: x = act2(F.linear(x, weight, bias))  # B x 4hw x (2 x 2 x C/8)
         masks = x.reshape(b, 16 * h * w, -1) @ hyper_in.transpose(1, 2)  # B x (h, w, 2, 2, 2, 2) x K
         k = masks.shape[-1]
-        # child pixel (2i + a, 2j + b), grandchild (4i + 2a + a2, 4j + 2b + b2)
-        return masks.reshape(b, h, w, 2, 2, 2, 2, k).permute(0, 7, 1, 3, 5, 2, 4, 6).reshape(b, k, 4 * h, 4 * w)
+        # child pixel (2i + a, 2j + b), grandchild (4i + 2a + a2, 4j + 2b + b2), in two permutations: children into
+        # place with the (a2, b2, K) values of each carried along, then the grandchildren (one 8-D permutation is slower)
+        children = masks.reshape(b, h, w, 2, 2, 4 * k).permute(0, 5, 1, 3, 2, 4).reshape(b, 2, 2, k, 2 * h, 2 * w)
+        return children.permute(0, 3, 4, 1, 5, 2).reshape(b, k, 4 * h, 4 * w)
