@@ -136,6 +136,10 @@ def decode_prompts(self: SamPredictor, point_coords: Optional[torch.Tensor], poi
     if decoder.fast_inference and mask_input is None: return decoder.decode_prepared(self._prepared_image(), sparse)
     return decoder.decode(self.features, self.model.prompt_encoder.get_dense_pe(), sparse, dense)
 
+def _version(t: torch.Tensor) -> Optional[int]:
+    "How many times `t` was changed in place; None for a tensor made under `torch.inference_mode`, which keeps no count."
+    return None if t.is_inference() else t._version
+
 @patch
 def _prepared_image(self: SamPredictor) -> PreparedImage:
     """The mask decoder's work that every prompt set without a mask prompt shares on the current image
@@ -143,8 +147,8 @@ def _prepared_image(self: SamPredictor) -> PreparedImage:
     encoder or the decoder (a training step, `load_state_dict`, a move to another device) or the autocast state change."""
     model, device_type = self.model, self.features.device.type
     tensors = [t for m in (model.prompt_encoder, model.mask_decoder) for t in (*m.parameters(), *m.buffers())]
-    weights = tuple((t._version, t.data_ptr()) for t in tensors)
-    state = (self.features._version, weights, torch.is_autocast_enabled(device_type) and torch.get_autocast_dtype(device_type))
+    weights = tuple((_version(t), t.data_ptr()) for t in tensors)
+    state = (_version(self.features), weights, torch.is_autocast_enabled(device_type) and torch.get_autocast_dtype(device_type))
     if self._prepared is None or self._prepared[0] is not self.features or self._prepared[1] != state:
         _, no_mask = model.prompt_encoder(points=None, boxes=None, masks=None)
         prepared = model.mask_decoder.prepare_image(self.features, model.prompt_encoder.get_dense_pe(), no_mask)
