@@ -282,10 +282,10 @@ def _decode_points(self: SamAutomaticMaskGenerator, points: np.ndarray, im_size:
     if self.predictor.model.fast_inference:
         decoded, answers = self.predictor.decode_prompts(coords, labels), answering_tokens(multimask_output=True)
         iou_preds = decoded.iou_predictions[:, answers]
-        if self.pred_iou_thresh > 0.0: kept = (iou_preds > self.pred_iou_thresh).any(1).nonzero()[:, 0]
-        else: kept = torch.arange(len(points), device=iou_preds.device)
-        low_res = self.predictor.model.mask_decoder.upscale(decoded, None if len(kept) == len(points) else kept, answers)
-        iou_preds, points = iou_preds[kept], points[kept.cpu().numpy()]
+        keeps = (iou_preds > self.pred_iou_thresh).any(1) if self.pred_iou_thresh > 0.0 else None
+        kept = None if keeps is None or keeps.all() else keeps.nonzero()[:, 0]  # None: every point keeps a mask
+        low_res = self.predictor.model.mask_decoder.upscale(decoded, kept, answers)
+        if kept is not None: iou_preds, points = iou_preds[kept], points[kept.cpu().numpy()]
     else: low_res, iou_preds = self.predictor.decode_torch(coords, labels, multimask_output=True)
     return MaskData(low_res=low_res.flatten(0, 1), iou_preds=iou_preds.flatten(0, 1),
                     points=torch.as_tensor(points.repeat(low_res.shape[1], axis=0)))
