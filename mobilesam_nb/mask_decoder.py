@@ -102,7 +102,7 @@ class Attention(nn.Module):
         if q.shape[0] == 1 < b:  # image shared by every prompt set: project it once
             return self.attend_projected_queries(self.project_heads('q_proj', q), k, v, residual)
         heads, d = self.num_heads, self.internal_dim // self.num_heads
-        k_heads = self.k_proj(k).reshape(b, nk, heads, d) / math.sqrt(d)
+        k_heads = self._scaled_key_heads(k)
         # (Wq_h x + bq_h) . k_h = (Wq_h^T k_h) . x + bq_h . k_h
         key_side = torch.einsum('bkhd,hdc->bhkc', k_heads, self._head_weights(self.q_proj)).flatten(1, 2)
         offset = torch.einsum('bkhd,hd->bhk', k_heads, self.q_proj.bias.reshape(heads, d)).reshape(b, 1, heads * nk)
@@ -117,10 +117,12 @@ class Attention(nn.Module):
         `PreparedImage`'s) on few keys and values (B x Nk x C): B x Nq x C, added to `residual` if one is given."""
         if type(self.out_proj) is not nn.Linear:  # LoRA-wrapped: its weight is not the whole map, fold nothing
             return _plus(residual, self._attend_heads(q_heads, self.project_heads('k_proj', k), self.project_heads('v_proj', v)))
-        b, nk, _ = k.shape
-        heads, d = self.num_heads, self.internal_dim // self.num_heads
-        k_heads = self.k_proj(k).reshape(b, nk, heads, d) / math.sqrt(d)
-        return self._mix_few_values(torch.einsum('bkhd,xhqd->bhkq', k_heads, q_heads), v, residual)
+        return self._mix_few_values(torch.einsum('bkhd,xhqd->bhkq', self._scaled_key_heads(k), q_heads), v, residual)
+
+    def _scaled_key_heads(self, k: torch.Tensor) -> torch.Tensor:
+        "The few keys (B x Nk x C) projected, split by head and divided by sqrt(C/heads): B x Nk x heads x C/heads."
+        d = self.internal_dim // self.num_heads
+        return self.k_proj(k).reshape(*k.shape[:2], self.num_heads, d) / math.sqrt(d)
 
     def _mix_few_values(self, scores: torch.Tensor, v: torch.Tensor, residual: Optional[torch.Tensor]) -> torch.Tensor:
         """Scores B x heads x Nk x Nq of many queries on few keys -> output B x Nq x C (plus `residual`), the value and
@@ -179,7 +181,7 @@ class TwoWayAttentionBlock(nn.Module):
         else: attended = self.cross_attn_token_to_image.attend_projected(q, prepared.token_keys, prepared.token_values)
         queries = self.norm2(queries + attended)
         queries = self.norm3(queries + self.mlp(queries))
-        q = queries + query_pe  # the image side has not changed: k is still keys + key_pe
+        q = queries + query_pe  # the image side has not changed: k (or the prepared queries) still holds
         # the residual sum is made inside the attention (the last product of its fast route)
         if prepared is None: keys = self.cross_attn_image_to_token(q=k, k=q, v=queries, residual=keys)
         else: keys = self.cross_attn_image_to_token.attend_projected_queries(prepared.image_queries, q, queries, residual=keys)
