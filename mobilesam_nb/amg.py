@@ -275,7 +275,7 @@ class SamAutomaticMaskGenerator:
 def _decode_points(self: SamAutomaticMaskGenerator, points: np.ndarray, im_size: Tuple[int, ...]) -> MaskData:
     """Decode N single-point prompts (x, y in the crop's pixels): columns `low_res` (three m x m logits per point),
     `iou_preds`, `points`. On the fast path, a point whose three masks all fall to `pred_iou_thresh` is left out
-    before its masks are made."""
+    before its masks are made, and the logits are made only as far as the upscaling reads them (`Sam.low_res_extent`)."""
     model_points = self.predictor.transform.apply_coords(points, im_size)
     coords = torch.as_tensor(model_points, dtype=torch.float, device=self.predictor.device)[:, None, :]
     labels = torch.ones(coords.shape[:2], dtype=torch.int, device=coords.device)
@@ -284,7 +284,8 @@ def _decode_points(self: SamAutomaticMaskGenerator, points: np.ndarray, im_size:
         iou_preds = decoded.iou_predictions[:, answers]
         keeps = (iou_preds > self.pred_iou_thresh).any(1) if self.pred_iou_thresh > 0.0 else None
         kept = None if keeps is None or keeps.all() else keeps.nonzero()[:, 0]  # None: every point keeps a mask
-        low_res = self.predictor.model.mask_decoder.upscale(decoded, kept, answers)
+        extent = self.predictor.model.low_res_extent(self.predictor.input_size)  # no logits under the padding
+        low_res = self.predictor.model.mask_decoder.upscale(decoded, kept, answers, extent)
         if kept is not None: iou_preds, points = iou_preds[kept], points[kept.cpu().numpy()]
     else: low_res, iou_preds = self.predictor.decode_torch(coords, labels, multimask_output=True)
     return MaskData(low_res=low_res.flatten(0, 1), iou_preds=iou_preds.flatten(0, 1),

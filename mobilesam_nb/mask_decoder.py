@@ -334,17 +334,23 @@ class MaskDecoder(nn.Module):
         hyper_in = torch.stack([mlp(mask_tokens_out[:, i, :]) for i, mlp in enumerate(self.output_hypernetworks_mlps)], dim=1)
         return DecodedPrompts(image_tokens, hyper_in, self.iou_prediction_head(iou_token_out), size)
 
-    def upscale(self, decoded: DecodedPrompts, sets: Optional[torch.Tensor] = None, tokens: slice = slice(None)) -> torch.Tensor:
+    def upscale(self, decoded: DecodedPrompts, sets: Optional[torch.Tensor] = None, tokens: slice = slice(None),
+                extent: Optional[Tuple[int, int]] = None) -> torch.Tensor:
         """Mask logits (B x K x 4h x 4w) of the decoded prompt sets, or only of those that `sets` (indices into B) names,
-        for the mask tokens `tokens` picks (all four by default; e.g. `answering_tokens(multimask_output)`)."""
+        for the mask tokens `tokens` picks (all four by default; e.g. `answering_tokens(multimask_output)`). With `extent`
+        (rows, columns), only the top-left part of the logits that covers it: each embedding pixel's 4 x 4 logits that do."""
         image_tokens, hyper_in = decoded.image_tokens, decoded.hyper_in
         if sets is not None: image_tokens, hyper_in = image_tokens[sets], hyper_in[sets]
         (h, w), n = decoded.size, image_tokens.shape[0]  # not len(): the ONNX exporter traces shapes, not Python ints
-        if n == 0: return hyper_in.new_empty(0, hyper_in[:, tokens].shape[1], 4 * h, 4 * w)
-        if self.fast_inference: return self._upscaled_masks(image_tokens, hyper_in[:, tokens], h, w)  # only the masks asked for
+        rows, cols = (h, w) if extent is None else (min(h, math.ceil(extent[0] / 4)), min(w, math.ceil(extent[1] / 4)))
+        if n == 0: return hyper_in.new_empty(0, hyper_in[:, tokens].shape[1], 4 * rows, 4 * cols)
+        if self.fast_inference:  # only the masks asked for, only where asked (the upscaling is per pixel)
+            if (rows, cols) != (h, w): image_tokens = image_tokens.unflatten(1, (h, w))[:, :rows, :cols].flatten(1, 2)
+            return self._upscaled_masks(image_tokens, hyper_in[:, tokens], rows, cols)
         upscaled = self.output_upscaling(image_tokens.transpose(1, 2).reshape(n, -1, h, w))
         b, c, h, w = upscaled.shape
-        return (hyper_in @ upscaled.reshape(b, c, h * w)).reshape(b, -1, h, w)[:, tokens]  # the official four, then the choice
+        masks = (hyper_in @ upscaled.reshape(b, c, h * w)).reshape(b, -1, h, w)  # the official four
+        return masks[:, tokens, :4 * rows, :4 * cols]  # then the choice
 
     def _upscaled_masks(self, image_tokens: torch.Tensor, hyper_in: torch.Tensor, h: int, w: int) -> torch.Tensor:
         """`output_upscaling` and the hypernetwork product on image tokens B x hw x C, without moving channels first:

@@ -6,6 +6,7 @@
 __all__ = ['ResizeLongestSide', 'Sam']
 
 # %% ../nbs/04_sam.ipynb #b6642939
+import math
 from typing import Any, Dict, List, Tuple
 
 import numpy as np
@@ -107,10 +108,22 @@ class Sam(nn.Module):
         return F.interpolate(masks, (int(original_size[0]), int(original_size[1])), mode='bilinear', align_corners=False)
 
     def upscale_masks(self, masks: torch.Tensor, input_size: Tuple[int, ...], original_size: Tuple[int, ...]) -> torch.Tensor:
-        "`postprocess_masks` without computing the padding: the same B x C x H x W logits at `original_size`, bit for bit."
+        """`postprocess_masks` without computing the padding: the same B x C x H x W logits at `original_size`, bit for bit.
+        `masks` may be the low-res logits' top-left part, as long as it covers `low_res_extent(input_size)`."""
         in_h, in_w = int(input_size[0]), int(input_size[1])
-        masks = torch.ops.aten.upsample_bilinear2d(masks, [in_h, in_w], False, self.img_size / masks.shape[-2], self.img_size / masks.shape[-1])
+        (rows, cols), (low_h, low_w) = self.low_res_extent(input_size), self.prompt_encoder.mask_input_size
+        if masks.shape[-2] < rows or masks.shape[-1] < cols:
+            raise ValueError(f'masks of {masks.shape[-2]} x {masks.shape[-1]} low-res pixels do not cover the {rows} x {cols} '
+                             f'that an input of {in_h} x {in_w} needs')
+        # the scale factors of the full upscaling (img_size / low-res side) put every sample where the official step does
+        masks = torch.ops.aten.upsample_bilinear2d(masks, [in_h, in_w], False, self.img_size / low_h, self.img_size / low_w)
         return F.interpolate(masks, (int(original_size[0]), int(original_size[1])), mode='bilinear', align_corners=False)
+
+    def low_res_extent(self, input_size: Tuple[int, ...]) -> Tuple[int, int]:
+        "Rows and columns of the low-res logits, from the top left, that `upscale_masks` reads for an image resized to `input_size`."
+        # output pixel n - 1, the last, reads low-res pixels floor(r (n - 1/2) - 1/2) and the next, r = low-res side / img_size
+        return tuple(min(side, math.ceil(int(n) * side / self.img_size) + 1)
+                     for n, side in zip(input_size, self.prompt_encoder.mask_input_size))
 
 # %% ../nbs/04_sam.ipynb #d5439492
 def _image_prompts(record: Dict[str, Any]) -> Dict[str, Any]:
