@@ -239,14 +239,14 @@ class Mlp(nn.Module):
         if not self.training and self.fast_inference and type(self.fc1) is nn.Linear and fuses_gelu(self.act, x):
             tokens = x.reshape(-1, x.shape[-1])
             rows = units_per_strip(self.fc1.out_features * x.element_size(), len(tokens))
-            out = self.fused(tokens) if rows >= len(tokens) else torch.cat([self.fused(chunk) for chunk in tokens.split(rows)])
+            out = self.fast(tokens) if rows >= len(tokens) else torch.cat([self.fast(chunk) for chunk in tokens.split(rows)])
             return out.view(*x.shape[:-1], -1)
         return self.drop(self.fc2(self.drop(self.act(self.fc1(self.norm(x))))))
 
-    def fused(self, tokens: torch.Tensor) -> torch.Tensor:
-        "The eval-mode MLP of N x in_features `tokens`, the GELU inside fc1 (oneDNN)."
-        hidden = torch.ops.mkldnn._linear_pointwise(self.norm(tokens), self.fc1.weight, self.fc1.bias, 'gelu', [None], 'none')
-        return self.fc2(hidden)
+    def fast(self, tokens: torch.Tensor) -> torch.Tensor:
+        "The eval-mode MLP of N x in_features `tokens`: fc1 on oneDNN's linear kernel, then its GELU in place."
+        hidden = torch.ops.mkldnn._linear_pointwise(self.norm(tokens), self.fc1.weight, self.fc1.bias, 'none', [None], 'none')
+        return self.fc2(torch.ops.aten.gelu_(hidden))  # a GELU inside the kernel (a post-op) is slower here
 
 # %% ../nbs/00_tinyvit.ipynb #a21056d3
 class TinyViTBlock(nn.Module):
