@@ -272,22 +272,29 @@ class SamAutomaticMaskGenerator:
 
 # %% ../nbs/07_amg.ipynb #015f31b4
 @patch
-def _decode_points(self: SamAutomaticMaskGenerator, points: np.ndarray, im_size: Tuple[int, ...]) -> MaskData:
-    """Decode N single-point prompts (x, y in the crop's pixels): columns `low_res` (three m x m logits per point),
-    `iou_preds`, `points`. On the fast path, a point whose three masks all fall to `pred_iou_thresh` is left out
-    before its masks are made, and the logits are made only as far as the upscaling reads them (`Sam.low_res_extent`)."""
+def _point_prompts(self: SamAutomaticMaskGenerator, points: np.ndarray, im_size: Tuple[int, ...]) -> Tuple[torch.Tensor, torch.Tensor]:
+    "N single foreground points (x, y in the crop's pixels) as the predictor takes prompts: N x 1 x 2 resized coordinates, N x 1 labels."
     model_points = self.predictor.transform.apply_coords(points, im_size)
     coords = torch.as_tensor(model_points, dtype=torch.float, device=self.predictor.device)[:, None, :]
-    labels = torch.ones(coords.shape[:2], dtype=torch.int, device=coords.device)
+    return coords, torch.ones(coords.shape[:2], dtype=torch.int, device=coords.device)
+
+@patch
+def _decode_points(self: SamAutomaticMaskGenerator, points: np.ndarray, im_size: Tuple[int, ...],
+                   tokens: Optional[Tuple[torch.Tensor, torch.Tensor]] = None) -> MaskData:
+    """Decode N single-point prompts (x, y in the crop's pixels): columns `low_res` (three m x m logits per point),
+    `iou_preds`, `points`. On the fast path, from the points' rows of `SamPredictor.prompt_tokens` (`tokens`, made for
+    all of a crop's points at once, or here), a point whose three masks all fall to `pred_iou_thresh` is left out
+    before its masks are made, and the logits are made only as far as the upscaling reads them (`Sam.low_res_extent`)."""
     if self.predictor.model.fast_inference:
-        decoded, answers = self.predictor.decode_prompts(coords, labels), answering_tokens(multimask_output=True)
+        if tokens is None: tokens = self.predictor.prompt_tokens(*self._point_prompts(points, im_size))
+        decoded, answers = self.predictor.decode_prompt_tokens(*tokens), answering_tokens(multimask_output=True)
         iou_preds = decoded.iou_predictions[:, answers]
         keeps = (iou_preds > self.pred_iou_thresh).any(1) if self.pred_iou_thresh > 0.0 else None
         kept = None if keeps is None or keeps.all() else keeps.nonzero()[:, 0]  # None: every point keeps a mask
         extent = self.predictor.model.low_res_extent(self.predictor.input_size)  # no logits under the padding
         low_res = self.predictor.model.mask_decoder.upscale(decoded, kept, answers, extent)
         if kept is not None: iou_preds, points = iou_preds[kept], points[kept.cpu().numpy()]
-    else: low_res, iou_preds = self.predictor.decode_torch(coords, labels, multimask_output=True)
+    else: low_res, iou_preds = self.predictor.decode_torch(*self._point_prompts(points, im_size), multimask_output=True)
     return MaskData(low_res=low_res.flatten(0, 1), iou_preds=iou_preds.flatten(0, 1),
                     points=torch.as_tensor(points.repeat(low_res.shape[1], axis=0)))
 
@@ -323,9 +330,10 @@ def _process_batch(self: SamAutomaticMaskGenerator,
                    im_size: Tuple[int, ...],     # (h, w) of the crop
                    crop_box: List[int],          # the crop, XYXY in the original image
                    orig_size: Tuple[int, ...],   # (h, w) of the original image
+                   tokens: Optional[Tuple[torch.Tensor, torch.Tensor]] = None,  # fast path: the points' rows of `prompt_tokens`
                   ) -> MaskData:
     "Masks for one batch of point prompts: columns `iou_preds`, `points`, `stability_score`, `boxes` (crop frame), `rles`."
-    data = self._decode_points(points, im_size)
+    data = self._decode_points(points, im_size, tokens)
     if self.predictor.model.fast_inference:
         self._filter_by_iou(data)
         self._upscale(data)
@@ -362,10 +370,14 @@ def _batch_size(self: SamAutomaticMaskGenerator) -> int:
 
 @patch
 def _process_points(self: SamAutomaticMaskGenerator, points: np.ndarray, cropped_size, crop_box, orig_size) -> MaskData:
-    "Masks of N x 2 point prompts in the crop's pixels, a batch (`_batch_size`) at a time."
+    """Masks of N x 2 point prompts in the crop's pixels, a batch (`_batch_size`) at a time; on the fast path the prompts'
+    side of the decoding (`SamPredictor.prompt_tokens`) is made for all N at once, which reads its weights once."""
+    if not len(points): return MaskData()
+    fast = self.predictor.model.fast_inference
+    tokens = self.predictor.prompt_tokens(*self._point_prompts(points, cropped_size)) if fast else ()
     data = MaskData()
-    for (batch,) in batch_iterator(self._batch_size(), points):
-        data.cat(self._process_batch(batch, cropped_size, crop_box, orig_size))
+    for batch, *batch_tokens in batch_iterator(self._batch_size(), points, *tokens):
+        data.cat(self._process_batch(batch, cropped_size, crop_box, orig_size, tuple(batch_tokens) if fast else None))
     return data
 
 @patch

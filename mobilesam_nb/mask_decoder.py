@@ -166,27 +166,36 @@ class TwoWayAttentionBlock(nn.Module):
         self.cross_attn_image_to_token = Attention(embedding_dim, num_heads, downsample_rate=attention_downsample_rate)
         self.skip_first_layer_pe = skip_first_layer_pe
 
-    def forward(self, queries: torch.Tensor, keys: torch.Tensor, query_pe: torch.Tensor, key_pe: torch.Tensor,
-                prepared: Optional[PreparedImage] = None) -> Tuple[torch.Tensor, torch.Tensor]:
-        "With `prepared` (this block's image side, see `project_image`), `keys` is its batch-1 `keys`."
-        if self.skip_first_layer_pe: queries = self.self_attn(q=queries, k=queries, v=queries)
-        else:
-            q = queries + query_pe
-            queries = queries + self.self_attn(q=q, k=q, v=queries)
-        queries = self.norm1(queries)
-        q = queries + query_pe
-        if prepared is None:
-            k = keys + key_pe
-            attended = self.cross_attn_token_to_image(q=q, k=k, v=keys)
-        else: attended = self.cross_attn_token_to_image.attend_projected(q, prepared.token_keys, prepared.token_values)
-        queries = self.norm2(queries + attended)
-        queries = self.norm3(queries + self.mlp(queries))
-        q = queries + query_pe  # the image side has not changed: k (or the prepared queries) still holds
+    def forward(self, queries: torch.Tensor, keys: torch.Tensor, query_pe: torch.Tensor, key_pe: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        queries = self._attend_tokens(queries, query_pe)
+        q, k = queries + query_pe, keys + key_pe
+        queries = self._update_tokens(queries, self.cross_attn_token_to_image(q=q, k=k, v=keys))
+        q = queries + query_pe  # the image side has not changed: k still holds
         # the residual sum is made inside the attention (the last product of its fast route)
-        if prepared is None: keys = self.cross_attn_image_to_token(q=k, k=q, v=queries, residual=keys)
-        else: keys = self.cross_attn_image_to_token.attend_projected_queries(prepared.image_queries, q, queries, residual=keys)
-        keys = self.norm4(keys)
-        return queries, keys
+        return queries, self.norm4(self.cross_attn_image_to_token(q=k, k=q, v=queries, residual=keys))
+
+    def tokens_on_prepared(self, queries: torch.Tensor, query_pe: torch.Tensor, prepared: PreparedImage) -> torch.Tensor:
+        "The block's token side on a prepared image (this block's, see `project_image`): what its image update takes; the prompts alone decide it."
+        queries = self._attend_tokens(queries, query_pe)
+        attended = self.cross_attn_token_to_image.attend_projected(queries + query_pe, prepared.token_keys, prepared.token_values)
+        return self._update_tokens(queries, attended)
+
+    def image_on_prepared(self, queries: torch.Tensor, query_pe: torch.Tensor, prepared: PreparedImage) -> torch.Tensor:
+        "The block's image update on a prepared image, from the tokens `tokens_on_prepared` made: B x hw x C."
+        keys = self.cross_attn_image_to_token.attend_projected_queries(prepared.image_queries, queries + query_pe, queries,
+                                                                       residual=prepared.keys)
+        return self.norm4(keys)
+
+    def _attend_tokens(self, queries: torch.Tensor, query_pe: torch.Tensor) -> torch.Tensor:
+        "Step 1: the tokens' self-attention, with its LayerNorm."
+        if self.skip_first_layer_pe: return self.norm1(self.self_attn(q=queries, k=queries, v=queries))
+        q = queries + query_pe
+        return self.norm1(queries + self.self_attn(q=q, k=q, v=queries))
+
+    def _update_tokens(self, queries: torch.Tensor, attended: torch.Tensor) -> torch.Tensor:
+        "Step 2's residual and LayerNorm (`attended`: the tokens' attention to the image), then step 3, the MLP."
+        queries = self.norm2(queries + attended)
+        return self.norm3(queries + self.mlp(queries))
 
     def project_image(self, keys: torch.Tensor, key_pe: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """The projections of image tokens (1 x hw x C, with their code) that this block makes whatever the prompts:
@@ -222,16 +231,25 @@ class TwoWayTransformer(nn.Module):
         keys, key_pe = _pixel_major(image_embedding), _pixel_major(image_pe)
         return PreparedImage(keys, key_pe, *self.layers[0].project_image(keys, key_pe), tuple(image_embedding.shape[2:]))
 
-    def forward_prepared(self, prepared: PreparedImage, point_embedding: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        "`forward` on a prepared image (`prepare_image`): the first block's image side is not computed again."
-        return self._attend(point_embedding, prepared.keys, prepared.key_pe, prepared)
+    def forward_prepared(self, prepared: PreparedImage, point_embedding: torch.Tensor,
+                         first_tokens: Optional[torch.Tensor] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+        """`forward` on a prepared image (`prepare_image`): the first block's image side is not computed again, nor its
+        token side where `first_tokens` (`first_tokens(prepared, point_embedding)`) is given."""
+        first = self.layers[0]
+        queries = self.first_tokens(prepared, point_embedding) if first_tokens is None else first_tokens
+        keys = first.image_on_prepared(queries, point_embedding, prepared)
+        return self._attend(point_embedding, keys, prepared.key_pe, queries, self.layers[1:])
+
+    def first_tokens(self, prepared: PreparedImage, point_embedding: torch.Tensor) -> torch.Tensor:
+        "The first block's token side on a prepared image: it depends on the prompts alone (B x N x C)."
+        return self.layers[0].tokens_on_prepared(point_embedding, point_embedding, prepared)
 
     def _attend(self, point_embedding: torch.Tensor, keys: torch.Tensor, key_pe: torch.Tensor,
-                prepared: Optional[PreparedImage] = None) -> Tuple[torch.Tensor, torch.Tensor]:
-        queries = point_embedding
-        for i, layer in enumerate(self.layers):
-            queries, keys = layer(queries=queries, keys=keys, query_pe=point_embedding, key_pe=key_pe,
-                                  prepared=prepared if i == 0 else None)
+                queries: Optional[torch.Tensor] = None, layers: Optional[nn.ModuleList] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+        "The blocks (`layers`, all by default) and the final attention, from tokens `queries` (the prompts' by default)."
+        queries = point_embedding if queries is None else queries
+        for layer in (self.layers if layers is None else layers):
+            queries, keys = layer(queries=queries, keys=keys, query_pe=point_embedding, key_pe=key_pe)
         q, k = queries + point_embedding, keys + key_pe
         queries = self.norm_final_attn(queries + self.final_attn_token_to_image(q=q, k=k, v=keys))
         return queries, keys
@@ -317,10 +335,17 @@ class MaskDecoder(nn.Module):
         `dense_prompt_embedding` the prompt encoder's no-mask embedding), done once for `decode_prepared`."""
         return self.transformer.prepare_image(image_embedding + dense_prompt_embedding[:1], image_pe)
 
-    def decode_prepared(self, prepared: PreparedImage, sparse_prompt_embeddings: torch.Tensor) -> DecodedPrompts:
-        "`decode` for B prompt sets without a mask prompt on a prepared image (`prepare_image`)."
-        hs, image_tokens = self.transformer.forward_prepared(prepared, self._tokens(sparse_prompt_embeddings))
+    def decode_prepared(self, prepared: PreparedImage, sparse_prompt_embeddings: torch.Tensor,
+                        first_tokens: Optional[torch.Tensor] = None) -> DecodedPrompts:
+        "`decode` for B prompt sets without a mask prompt on a prepared image (`prepare_image`), from their `first_tokens` if made already."
+        hs, image_tokens = self.transformer.forward_prepared(prepared, self._tokens(sparse_prompt_embeddings), first_tokens)
         return self._heads(hs, image_tokens, prepared.size)
+
+    def first_tokens(self, prepared: PreparedImage, sparse_prompt_embeddings: torch.Tensor) -> torch.Tensor:
+        """The first block's token side for B prompt sets on a prepared image (B x (5 + N) x C). It depends on the prompts
+        alone, so a caller that decodes many prompt sets in batches (the automatic mask generator) makes it for all of
+        them at once, reading the block's weights once, and hands each batch its rows (`decode_prepared`)."""
+        return self.transformer.first_tokens(prepared, self._tokens(sparse_prompt_embeddings))
 
     def _tokens(self, sparse_prompt_embeddings: torch.Tensor) -> torch.Tensor:
         "The output tokens (IoU, then mask tokens) before each prompt set's sparse tokens: B x (1 + 4 + N) x C."

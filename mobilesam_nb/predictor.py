@@ -131,10 +131,26 @@ def decode_prompts(self: SamPredictor, point_coords: Optional[torch.Tensor], poi
                    boxes: Optional[torch.Tensor] = None, mask_input: Optional[torch.Tensor] = None) -> DecodedPrompts:
     """The mask decoder's first step on batched prompts (as `predict_torch` takes them): IoU predictions of all four
     mask tokens now, low-res logits later from `model.mask_decoder.upscale`, for any or all of the prompt sets."""
+    if self.model.mask_decoder.fast_inference and mask_input is None:
+        return self.decode_prompt_tokens(*self.prompt_tokens(point_coords, point_labels, boxes))
     sparse, dense = self._embed_prompts(point_coords, point_labels, boxes, mask_input)
-    decoder = self.model.mask_decoder
-    if decoder.fast_inference and mask_input is None: return decoder.decode_prepared(self._prepared_image(), sparse)
-    return decoder.decode(self.features, self.model.prompt_encoder.get_dense_pe(), sparse, dense)
+    return self.model.mask_decoder.decode(self.features, self.model.prompt_encoder.get_dense_pe(), sparse, dense)
+
+@patch
+@torch.no_grad()
+def prompt_tokens(self: SamPredictor, point_coords: Optional[torch.Tensor], point_labels: Optional[torch.Tensor],
+                  boxes: Optional[torch.Tensor] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Batched prompts without a mask prompt as far as they go without the image's update: their sparse embeddings and
+    the decoder's first-block tokens on the current image (`MaskDecoder.first_tokens`). `decode_prompt_tokens` takes
+    any rows of both, in any batches."""
+    sparse, _ = self._embed_prompts(point_coords, point_labels, boxes, None)
+    return sparse, self.model.mask_decoder.first_tokens(self._prepared_image(), sparse)
+
+@patch
+@torch.no_grad()
+def decode_prompt_tokens(self: SamPredictor, sparse: torch.Tensor, first_tokens: torch.Tensor) -> DecodedPrompts:
+    "`decode_prompts` for rows of `prompt_tokens`: the first block's token side is not done again."
+    return self.model.mask_decoder.decode_prepared(self._prepared_image(), sparse, first_tokens)
 
 def _version(t: torch.Tensor) -> Optional[int]:
     "How many times `t` was changed in place; None for a tensor made under `torch.inference_mode`, which keeps no count."
