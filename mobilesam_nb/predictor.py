@@ -131,10 +131,10 @@ def decode_prompts(self: SamPredictor, point_coords: Optional[torch.Tensor], poi
                    boxes: Optional[torch.Tensor] = None, mask_input: Optional[torch.Tensor] = None) -> DecodedPrompts:
     """The mask decoder's first step on batched prompts (as `predict_torch` takes them): IoU predictions of all four
     mask tokens now, low-res logits later from `model.mask_decoder.upscale`, for any or all of the prompt sets."""
-    if self.model.mask_decoder.fast_inference and mask_input is None:
-        return self.decode_prompt_tokens(*self.prompt_tokens(point_coords, point_labels, boxes))
     sparse, dense = self._embed_prompts(point_coords, point_labels, boxes, mask_input)
-    return self.model.mask_decoder.decode(self.features, self.model.prompt_encoder.get_dense_pe(), sparse, dense)
+    decoder = self.model.mask_decoder
+    if decoder.fast_inference and mask_input is None: return decoder.decode_prepared(self._prepared_image(), sparse)
+    return decoder.decode(self.features, self.model.prompt_encoder.get_dense_pe(), sparse, dense)
 
 @patch
 @torch.no_grad()
@@ -162,7 +162,9 @@ def _prepared_image(self: SamPredictor) -> PreparedImage:
     (`MaskDecoder.prepare_image`): made on first use, and again when the features, the weights or buffers of the prompt
     encoder or the decoder (a training step, `load_state_dict`, a move to another device) or the autocast state change."""
     model, device_type = self.model, self.features.device.type
-    tensors = [t for m in (model.prompt_encoder, model.mask_decoder) for t in (*m.parameters(), *m.buffers())]
+    # each module's own tensors, read from its dicts: `parameters()` and `buffers()` walk the tree at twice the cost (per click)
+    tensors = [t for m in (model.prompt_encoder, model.mask_decoder) for module in m.modules()
+               for t in (*module._parameters.values(), *module._buffers.values()) if t is not None]
     weights = tuple((_version(t), t.data_ptr()) for t in tensors)
     state = (_version(self.features), weights, torch.is_autocast_enabled(device_type) and torch.get_autocast_dtype(device_type))
     if self._prepared is None or self._prepared[0] is not self.features or self._prepared[1] != state:
