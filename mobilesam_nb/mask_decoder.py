@@ -370,14 +370,15 @@ class MaskDecoder(nn.Module):
         """Mask logits (B x K x 4h x 4w) of the decoded prompt sets, or only of those that `sets` (indices into B) names,
         for the mask tokens `tokens` picks (all four by default; e.g. `answering_tokens(multimask_output)`). With `extent`
         (rows, columns), only the top-left part of the logits that covers it: each embedding pixel's 4 x 4 logits that do."""
-        image_tokens, hyper_in = decoded.image_tokens, decoded.hyper_in
-        if sets is not None: image_tokens, hyper_in = image_tokens[sets], hyper_in[sets]
-        (h, w), n = decoded.size, image_tokens.shape[0]  # not len(): the ONNX exporter traces shapes, not Python ints
+        (h, w), hyper_in = decoded.size, decoded.hyper_in if sets is None else decoded.hyper_in[sets]
         rows, cols = (h, w) if extent is None else (min(h, math.ceil(extent[0] / 4)), min(w, math.ceil(extent[1] / 4)))
+        n = hyper_in.shape[0]  # not len(): the ONNX exporter traces shapes, not Python ints
         if n == 0: return hyper_in.new_empty(0, hyper_in[:, tokens].shape[1], 4 * rows, 4 * cols)
         if self.fast_inference:  # only the masks asked for, only where asked (the upscaling is per pixel)
-            if (rows, cols) != (h, w): image_tokens = image_tokens.unflatten(1, (h, w))[:, :rows, :cols].flatten(1, 2)
-            return self._upscaled_masks(image_tokens, hyper_in[:, tokens], rows, cols)
+            corner = decoded.image_tokens.unflatten(1, (h, w))[:, :rows, :cols]
+            if sets is not None: corner = corner[sets]  # one copy: the sets' corners
+            return self._upscaled_masks(corner.flatten(1, 2), hyper_in[:, tokens], rows, cols)
+        image_tokens = decoded.image_tokens if sets is None else decoded.image_tokens[sets]
         upscaled = self.output_upscaling(image_tokens.transpose(1, 2).reshape(n, -1, h, w))
         b, c, h, w = upscaled.shape
         masks = (hyper_in @ upscaled.reshape(b, c, h * w)).reshape(b, -1, h, w)  # the official four

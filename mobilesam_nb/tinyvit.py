@@ -236,7 +236,8 @@ class Mlp(nn.Module):
         self.fast_inference = True
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.training and self.fast_inference and type(self.fc1) is nn.Linear and fuses_gelu(self.act, x):
+        plain = type(self.fc1) is nn.Linear and isinstance(self.act, nn.GELU)  # not LoRA-wrapped; a GELU, exact or tanh
+        if not self.training and self.fast_inference and plain and onednn_ready(x):
             tokens = x.reshape(-1, x.shape[-1])
             rows = units_per_strip(self.fc1.out_features * x.element_size(), len(tokens))
             out = self.fast(tokens) if rows >= len(tokens) else torch.cat([self.fast(chunk) for chunk in tokens.split(rows)])
@@ -246,7 +247,7 @@ class Mlp(nn.Module):
     def fast(self, tokens: torch.Tensor) -> torch.Tensor:
         "The eval-mode MLP of N x in_features `tokens`: fc1 on oneDNN's linear kernel, then its GELU in place."
         hidden = torch.ops.mkldnn._linear_pointwise(self.norm(tokens), self.fc1.weight, self.fc1.bias, 'none', [None], 'none')
-        return self.fc2(torch.ops.aten.gelu_(hidden))  # a GELU inside the kernel (a post-op) is slower here
+        return self.fc2(torch.ops.aten.gelu_(hidden, approximate=self.act.approximate))  # as the kernel's post-op: slower
 
 # %% ../nbs/00_tinyvit.ipynb #a21056d3
 class TinyViTBlock(nn.Module):
