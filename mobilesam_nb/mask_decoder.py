@@ -237,9 +237,8 @@ class TwoWayTransformer(nn.Module):
                          first_tokens: Optional[torch.Tensor] = None) -> Tuple[torch.Tensor, torch.Tensor]:
         """`forward` on a prepared image (`prepare_image`): the first block's image side is not computed again, nor its
         token side where `first_tokens` (`first_tokens(prepared, point_embedding)`) is given."""
-        first = self.layers[0]
         queries = self.first_tokens(prepared, point_embedding) if first_tokens is None else first_tokens
-        keys = first.image_on_prepared(queries, point_embedding, prepared)
+        keys = self.layers[0].image_on_prepared(queries, point_embedding, prepared)
         return self._attend(point_embedding, keys, prepared.key_pe, queries, self.layers[1:])
 
     def first_tokens(self, prepared: PreparedImage, point_embedding: torch.Tensor) -> torch.Tensor:
