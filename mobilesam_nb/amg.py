@@ -280,13 +280,13 @@ def _point_prompts(self: SamAutomaticMaskGenerator, points: np.ndarray, im_size:
 
 @patch
 def _decode_points(self: SamAutomaticMaskGenerator, points: np.ndarray, im_size: Tuple[int, ...],
-                   tokens: Optional[Tuple[torch.Tensor, torch.Tensor]] = None) -> MaskData:
+                   tokens: Optional[Tuple[torch.Tensor, torch.Tensor]]) -> MaskData:
     """Decode N single-point prompts (x, y in the crop's pixels): columns `low_res` (three m x m logits per point),
-    `iou_preds`, `points`. On the fast path, from the points' rows of `SamPredictor.prompt_tokens` (`tokens`, made for
-    all of a crop's points at once, or here), a point whose three masks all fall to `pred_iou_thresh` is left out
-    before its masks are made, and the logits are made only as far as the upscaling reads them (`Sam.low_res_extent`)."""
+    `iou_preds`, `points`. The fast path starts from the points' rows of `SamPredictor.prompt_tokens` (`tokens`, made
+    for all of a crop's points at once; None on the reference path); a point whose three masks all fall to
+    `pred_iou_thresh` is left out before its masks are made, and the logits are made only as far as the upscaling
+    reads them (`Sam.low_res_extent`)."""
     if self.predictor.model.fast_inference:
-        if tokens is None: tokens = self.predictor.prompt_tokens(*self._point_prompts(points, im_size))
         decoded, answers = self.predictor.decode_prompt_tokens(*tokens), answering_tokens(multimask_output=True)
         iou_preds = decoded.iou_predictions[:, answers]
         keeps = (iou_preds > self.pred_iou_thresh).any(1) if self.pred_iou_thresh > 0.0 else None
@@ -330,7 +330,7 @@ def _process_batch(self: SamAutomaticMaskGenerator,
                    im_size: Tuple[int, ...],     # (h, w) of the crop
                    crop_box: List[int],          # the crop, XYXY in the original image
                    orig_size: Tuple[int, ...],   # (h, w) of the original image
-                   tokens: Optional[Tuple[torch.Tensor, torch.Tensor]] = None,  # fast path: the points' rows of `prompt_tokens`
+                   tokens: Optional[Tuple[torch.Tensor, torch.Tensor]],  # the points' rows of `prompt_tokens` (fast path)
                   ) -> MaskData:
     "Masks for one batch of point prompts: columns `iou_preds`, `points`, `stability_score`, `boxes` (crop frame), `rles`."
     data = self._decode_points(points, im_size, tokens)
