@@ -233,24 +233,27 @@ class TwoWayTransformer(nn.Module):
         keys, key_pe = _pixel_major(image_embedding), _pixel_major(image_pe)
         return PreparedImage(keys, key_pe, *self.layers[0].project_image(keys, key_pe), tuple(image_embedding.shape[2:]))
 
-    def forward_prepared(self, prepared: PreparedImage, point_embedding: torch.Tensor,
-                         first_tokens: Optional[torch.Tensor] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+    def forward_prepared(self, prepared: PreparedImage, point_embedding: torch.Tensor, first_tokens: Optional[torch.Tensor] = None,
+                         outputs: Optional[int] = None) -> Tuple[torch.Tensor, torch.Tensor]:
         """`forward` on a prepared image (`prepare_image`): the first block's image side is not computed again, nor its
-        token side where `first_tokens` (`first_tokens(prepared, point_embedding)`) is given."""
+        token side where `first_tokens` (`first_tokens(prepared, point_embedding)`) is given. With `outputs`, only the
+        first `outputs` tokens go through the final attention and come back (B x outputs x C)."""
         queries = self.first_tokens(prepared, point_embedding) if first_tokens is None else first_tokens
         keys = self.layers[0].image_on_prepared(queries, point_embedding, prepared)
-        return self._attend(point_embedding, keys, prepared.key_pe, queries, self.layers[1:])
+        return self._attend(point_embedding, keys, prepared.key_pe, queries, self.layers[1:], outputs)
 
     def first_tokens(self, prepared: PreparedImage, point_embedding: torch.Tensor) -> torch.Tensor:
         "The first block's token side on a prepared image: it depends on the prompts alone (B x N x C)."
         return self.layers[0].tokens_on_prepared(point_embedding, point_embedding, prepared)
 
-    def _attend(self, point_embedding: torch.Tensor, keys: torch.Tensor, key_pe: torch.Tensor,
-                queries: Optional[torch.Tensor] = None, layers: Optional[nn.ModuleList] = None) -> Tuple[torch.Tensor, torch.Tensor]:
-        "The blocks (`layers`, all by default) and the final attention, from tokens `queries` (the prompts' by default)."
+    def _attend(self, point_embedding: torch.Tensor, keys: torch.Tensor, key_pe: torch.Tensor, queries: Optional[torch.Tensor] = None,
+                layers: Optional[nn.ModuleList] = None, outputs: Optional[int] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The blocks (`layers`, all by default) and the final attention, from tokens `queries` (the prompts' by default),
+        the final attention for the first `outputs` tokens only if given (each token attends to the image on its own)."""
         queries = point_embedding if queries is None else queries
         for layer in (self.layers if layers is None else layers):
             queries, keys = layer(queries=queries, keys=keys, query_pe=point_embedding, key_pe=key_pe)
+        if outputs is not None: queries, point_embedding = queries[:, :outputs], point_embedding[:, :outputs]
         q, k = queries + point_embedding, keys + key_pe
         queries = self.norm_final_attn(queries + self.final_attn_token_to_image(q=q, k=k, v=keys))
         return queries, keys
@@ -341,7 +344,9 @@ class MaskDecoder(nn.Module):
     def decode_prepared(self, prepared: PreparedImage, sparse_prompt_embeddings: torch.Tensor,
                         first_tokens: Optional[torch.Tensor] = None) -> DecodedPrompts:
         "`decode` for B prompt sets without a mask prompt on a prepared image (`prepare_image`), from their `first_tokens` if made already."
-        hs, image_tokens = self.transformer.forward_prepared(prepared, self._tokens(sparse_prompt_embeddings), first_tokens)
+        # the heads read the IoU and mask tokens only: the prompts' own tokens skip the final attention
+        hs, image_tokens = self.transformer.forward_prepared(prepared, self._tokens(sparse_prompt_embeddings), first_tokens,
+                                                             outputs=1 + self.num_mask_tokens)
         return self._heads(hs, image_tokens, prepared.size)
 
     def first_tokens(self, prepared: PreparedImage, sparse_prompt_embeddings: torch.Tensor) -> torch.Tensor:
@@ -395,8 +400,11 @@ class MaskDecoder(nn.Module):
         weight, bias = up2.weight.permute(2, 3, 1, 0).flatten(0, 2), up2.bias.repeat(4)
         if fuses_gelu(act2, x): x = torch.ops.mkldnn._linear_pointwise(x, weight, bias, 'gelu', [None], 'none')  # GELU inside (oneDNN)
         else: x = act2(F.linear(x, weight, bias))  # B x 4hw x (2 x 2 x C/8)
-        masks = x.reshape(b, 16 * h * w, -1) @ hyper_in.transpose(1, 2)  # B x (h, w, 2, 2, 2, 2) x K
-        k = masks.shape[-1]
+        x, k = x.reshape(b, 16 * h * w, -1), hyper_in.shape[1]
+        if onednn_ready(x):  # oneDNN's product with so few (K) columns reads x twice as fast as the batched BLAS one
+            masks = torch.stack([torch.ops.mkldnn._linear_pointwise(x_i, hyper_i, None, 'none', [None], 'none')
+                                 for x_i, hyper_i in zip(x, hyper_in)])
+        else: masks = x @ hyper_in.transpose(1, 2)  # B x (h, w, 2, 2, 2, 2) x K
         # child pixel (2i + a, 2j + b), grandchild (4i + 2a + a2, 4j + 2b + b2), in two permutations: children into
         # place with the (a2, b2, K) values of each carried along, then the grandchildren (one 8-D permutation is slower)
         children = masks.reshape(b, h, w, 2, 2, 4 * k).permute(0, 5, 1, 3, 2, 4).reshape(b, 2, 2, k, 2 * h, 2 * w)

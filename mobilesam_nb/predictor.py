@@ -220,6 +220,9 @@ def predict(self: SamPredictor, point_coords: Optional[np.ndarray] = None, point
             raise ValueError(f'mask_input must be 1 x {size[0]} x {size[1]} (low-res logits of an earlier prediction, '
                              f'e.g. low_res[[best]]), got shape {mask_input.shape}')
         mask_torch = torch.as_tensor(mask_input, dtype=torch.float, device=self.device)[None]
-    masks, iou_predictions, low_res_masks = self.predict_torch(coords_torch, labels_torch, box_torch, mask_torch,
-                                                               multimask_output, return_logits=return_logits)
-    return _as_numpy(masks[0]), _as_numpy(iou_predictions[0]), _as_numpy(low_res_masks[0])
+    logits, iou_predictions, low_res_masks = self.predict_torch(coords_torch, labels_torch, box_torch, mask_torch,
+                                                                multimask_output, return_logits=True)
+    masks = _as_numpy(logits[0])
+    # thresholded in NumPy: on a CPU its comparison is about 6x faster than PyTorch's (0.1 vs 0.7 ms for three 770 x 600 masks)
+    if not return_logits: masks = masks > self.model.mask_threshold
+    return masks, _as_numpy(iou_predictions[0]), _as_numpy(low_res_masks[0])
