@@ -74,7 +74,7 @@ class MaskData:
         "Turn every tensor column into a numpy array, in place."
         self._stats = {k: v.detach().cpu().numpy() if isinstance(v, torch.Tensor) else v for k, v in self._stats.items()}
 
-# %% ../nbs/07_amg.ipynb #d7051455
+# %% ../nbs/07_amg.ipynb #0c598938
 def _numpy_view(t: torch.Tensor) -> Optional[np.ndarray]:
     "`t` as a NumPy array sharing its memory, where that is free: a CPU tensor of a type NumPy has, outside autograd; else None."
     return t.numpy() if t.device.type == 'cpu' and t.dtype != torch.bfloat16 and not t.requires_grad else None

@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['FIRST_TOKENS_SETS', 'Attention', 'PreparedImage', 'TwoWayAttentionBlock', 'TwoWayTransformer', 'MLP',
-           'answering_tokens', 'DecodedPrompts', 'MaskDecoder']
+           'tensor_version', 'weights_key', 'answering_tokens', 'DecodedPrompts', 'MaskDecoder']
 
 # %% ../nbs/03_mask_decoder.ipynb #3bbcdea6
 import math
-from typing import NamedTuple, Optional, Tuple, Type
+from typing import Any, Callable, List, NamedTuple, Optional, Tuple, Type
 
 import torch
 import torch.nn as nn
@@ -273,6 +273,15 @@ class MLP(nn.Module):
             x = layer(x) if i == self.num_layers - 1 else F.relu(layer(x))
         return torch.sigmoid(x) if self.sigmoid_output else x
 
+# %% ../nbs/03_mask_decoder.ipynb #93fd3b32
+def tensor_version(t: torch.Tensor) -> Optional[int]:
+    "How many times `t` was changed in place; None for a tensor made under `torch.inference_mode`, which keeps no count."
+    return None if t.is_inference() else t._version
+
+def weights_key(tensors) -> Tuple[Tuple[Optional[int], int], ...]:
+    "What changes when any of `tensors` is changed in place or replaced: each one's version and address."
+    return tuple((tensor_version(t), t.data_ptr()) for t in tensors)
+
 # %% ../nbs/03_mask_decoder.ipynb #2542416b
 def answering_tokens(multimask_output: bool) -> slice:
     "The mask tokens whose masks answer a prompt: 1-3 (three answers) with `multimask_output`, else 0 (one mask)."
@@ -305,7 +314,7 @@ class MaskDecoder(nn.Module):
         self.output_hypernetworks_mlps = nn.ModuleList(
             [MLP(transformer_dim, transformer_dim, transformer_dim // 8, 3) for _ in range(self.num_mask_tokens)])
         self.iou_prediction_head = MLP(transformer_dim, iou_head_hidden_dim, self.num_mask_tokens, iou_head_depth)
-        self.fast_inference = True
+        self.fast_inference, self._reshaped = True, {}  # name -> (what they were made from, weights): `_reshaped_weights`
 
     def forward(self, image_embeddings: torch.Tensor, image_pe: torch.Tensor, sparse_prompt_embeddings: torch.Tensor,
                 dense_prompt_embeddings: torch.Tensor, multimask_output: bool) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -366,8 +375,34 @@ class MaskDecoder(nn.Module):
     def _heads(self, hs: torch.Tensor, image_tokens: torch.Tensor, size: Tuple[int, int]) -> DecodedPrompts:
         "The hypernetworks and the IoU head on the transformer's tokens."
         iou_token_out, mask_tokens_out = hs[:, 0, :], hs[:, 1:1 + self.num_mask_tokens, :]
-        hyper_in = torch.stack([mlp(mask_tokens_out[:, i, :]) for i, mlp in enumerate(self.output_hypernetworks_mlps)], dim=1)
+        hyper_in = self._stacked_hypernetworks(mask_tokens_out) if self.fast_inference else None
+        if hyper_in is None:
+            hyper_in = torch.stack([mlp(mask_tokens_out[:, i, :]) for i, mlp in enumerate(self.output_hypernetworks_mlps)], dim=1)
         return DecodedPrompts(image_tokens, hyper_in, self.iou_prediction_head(iou_token_out), size)
+
+    def _stacked_hypernetworks(self, mask_tokens: torch.Tensor) -> Optional[torch.Tensor]:
+        """The mask tokens' hypernetworks (B x K x C -> B x K x C/8) as one batched product per layer for all K, or None
+        where they do not stack (a LoRA-wrapped layer, whose weight is not its whole map)."""
+        mlps = self.output_hypernetworks_mlps
+        layers = [mlp.layers for mlp in mlps]
+        if any(mlp.sigmoid_output for mlp in mlps) or any(type(l) is not nn.Linear or l.bias is None for ls in layers for l in ls): return None
+        def stacked():  # per layer: K x in x out weights (transposed for the product) and K x 1 x out biases
+            return [(torch.stack([l.weight.t() for l in same]), torch.stack([l.bias for l in same]).unsqueeze(1)) for same in zip(*layers)]
+        stacked_layers = self._reshaped_weights('hypernetworks', [p for mlp in mlps for p in mlp.parameters()], stacked)
+        x = mask_tokens.transpose(0, 1)  # K x B x C: each token's rows meet its own weights
+        for i, (weight, bias) in enumerate(stacked_layers):
+            x = torch.baddbmm(bias, x, weight)
+            if i < len(stacked_layers) - 1: x = F.relu(x)
+        return x.transpose(0, 1)
+
+    def _reshaped_weights(self, name: str, sources: List[torch.Tensor], make: Callable[[], Any]) -> Any:
+        """`make()`: weights in the shape a fast route wants, made from the `sources`. Kept for the next call while no
+        source changed (`weights_key`: in place, as a training step or `load_state_dict` does, or replaced, as a move to
+        another device does), and made afresh while autograd records (the gradients must reach the sources)."""
+        if torch.is_grad_enabled(): return make()
+        key = weights_key(sources)
+        if name not in self._reshaped or self._reshaped[name][0] != key: self._reshaped[name] = (key, make())
+        return self._reshaped[name][1]
 
     def upscale(self, decoded: DecodedPrompts, sets: Optional[torch.Tensor] = None, tokens: slice = slice(None),
                 extent: Optional[Tuple[int, int]] = None) -> torch.Tensor:
@@ -393,13 +428,14 @@ class MaskDecoder(nn.Module):
         a 2 x 2 stride-2 transposed convolution is a linear map from each pixel to its 4 children."""
         up1, norm, act1, up2, act2 = self.output_upscaling
         b = image_tokens.shape[0]
-        weight, bias = up1.weight.permute(2, 3, 1, 0).flatten(0, 2), up1.bias.repeat(4)
-        if onednn_ready(image_tokens): x = torch.ops.mkldnn._linear_pointwise(image_tokens, weight, bias, 'none', [None], 'none')
-        else: x = F.linear(image_tokens, weight, bias)  # B x hw x (2 x 2 x C/4)
+        def as_linear():  # each transposed convolution's weight as a linear map C_in -> (2 x 2 x C_out), its bias repeated
+            return [(up.weight.permute(2, 3, 1, 0).flatten(0, 2), up.bias.repeat(4)) for up in (up1, up2)]
+        (weight1, bias1), (weight2, bias2) = self._reshaped_weights('upscaling', [up1.weight, up1.bias, up2.weight, up2.bias], as_linear)
+        if onednn_ready(image_tokens): x = torch.ops.mkldnn._linear_pointwise(image_tokens, weight1, bias1, 'none', [None], 'none')
+        else: x = F.linear(image_tokens, weight1, bias1)  # B x hw x (2 x 2 x C/4)
         x = act1(F.layer_norm(x.reshape(b, 4 * h * w, -1), (norm.weight.shape[0],), norm.weight, norm.bias, norm.eps))
-        weight, bias = up2.weight.permute(2, 3, 1, 0).flatten(0, 2), up2.bias.repeat(4)
-        if fuses_gelu(act2, x): x = torch.ops.mkldnn._linear_pointwise(x, weight, bias, 'gelu', [None], 'none')  # GELU inside (oneDNN)
-        else: x = act2(F.linear(x, weight, bias))  # B x 4hw x (2 x 2 x C/8)
+        if fuses_gelu(act2, x): x = torch.ops.mkldnn._linear_pointwise(x, weight2, bias2, 'gelu', [None], 'none')  # GELU inside (oneDNN)
+        else: x = act2(F.linear(x, weight2, bias2))  # B x 4hw x (2 x 2 x C/8)
         x, k = x.reshape(b, 16 * h * w, -1), hyper_in.shape[1]
         if onednn_ready(x):  # oneDNN's product with so few (K) columns reads x twice as fast as the batched BLAS one
             masks = torch.stack([torch.ops.mkldnn._linear_pointwise(x_i, hyper_i, None, 'none', [None], 'none')

@@ -14,7 +14,7 @@ from fastcore.basics import patch
 
 from .errors import InputError
 from .images import check_rgb_image
-from .mask_decoder import DecodedPrompts, PreparedImage, answering_tokens
+from .mask_decoder import DecodedPrompts, PreparedImage, answering_tokens, tensor_version, weights_key
 from .sam import Sam, ResizeLongestSide
 
 # %% ../nbs/06_predictor.ipynb #04aea780
@@ -152,10 +152,6 @@ def decode_prompt_tokens(self: SamPredictor, sparse: torch.Tensor, first_tokens:
     "`decode_prompts` for rows of `prompt_tokens`: the first block's token side is not done again."
     return self.model.mask_decoder.decode_prepared(self._prepared_image(), sparse, first_tokens)
 
-def _version(t: torch.Tensor) -> Optional[int]:
-    "How many times `t` was changed in place; None for a tensor made under `torch.inference_mode`, which keeps no count."
-    return None if t.is_inference() else t._version
-
 @patch
 def _prepared_image(self: SamPredictor) -> PreparedImage:
     """The mask decoder's work that every prompt set without a mask prompt shares on the current image
@@ -165,8 +161,8 @@ def _prepared_image(self: SamPredictor) -> PreparedImage:
     # each module's own tensors, read from its dicts: `parameters()` and `buffers()` walk the tree at twice the cost (per click)
     tensors = [t for m in (model.prompt_encoder, model.mask_decoder) for module in m.modules()
                for t in (*module._parameters.values(), *module._buffers.values()) if t is not None]
-    weights = tuple((_version(t), t.data_ptr()) for t in tensors)
-    state = (_version(self.features), weights, torch.is_autocast_enabled(device_type) and torch.get_autocast_dtype(device_type))
+    state = (tensor_version(self.features), weights_key(tensors),
+             torch.is_autocast_enabled(device_type) and torch.get_autocast_dtype(device_type))
     if self._prepared is None or self._prepared[0] is not self.features or self._prepared[1] != state:
         _, no_mask = model.prompt_encoder(points=None, boxes=None, masks=None)
         prepared = model.mask_decoder.prepare_image(self.features, model.prompt_encoder.get_dense_pe(), no_mask)
