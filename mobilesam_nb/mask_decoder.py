@@ -273,7 +273,7 @@ class MLP(nn.Module):
             x = layer(x) if i == self.num_layers - 1 else F.relu(layer(x))
         return torch.sigmoid(x) if self.sigmoid_output else x
 
-# %% ../nbs/03_mask_decoder.ipynb #93fd3b32
+# %% ../nbs/03_mask_decoder.ipynb #a233f011
 def tensor_version(t: torch.Tensor) -> Optional[int]:
     "How many times `t` was changed in place; None for a tensor made under `torch.inference_mode`, which keeps no count."
     return None if t.is_inference() else t._version
@@ -438,7 +438,8 @@ class MaskDecoder(nn.Module):
         else: x = act2(F.linear(x, weight2, bias2))  # B x 4hw x (2 x 2 x C/8)
         x, k = x.reshape(b, 16 * h * w, -1), hyper_in.shape[1]
         if onednn_ready(x):  # oneDNN's product with so few (K) columns reads x twice as fast as the batched BLAS one
-            masks = torch.stack([torch.ops.mkldnn._linear_pointwise(x_i, hyper_i, None, 'none', [None], 'none')
+            # a weight with gaps between its rows (a view) sends oneDNN to a path ten times slower
+            masks = torch.stack([torch.ops.mkldnn._linear_pointwise(x_i, hyper_i.contiguous(), None, 'none', [None], 'none')
                                  for x_i, hyper_i in zip(x, hyper_in)])
         else: masks = x @ hyper_in.transpose(1, 2)  # B x (h, w, 2, 2, 2, 2) x K
         # child pixel (2i + a, 2j + b), grandchild (4i + 2a + a2, 4j + 2b + b2), in two permutations: children into
