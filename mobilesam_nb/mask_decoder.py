@@ -199,6 +199,10 @@ class TwoWayAttentionBlock(nn.Module):
         queries = self.norm2(queries + attended)
         return self.norm3(queries + self.mlp(queries))
 
+    def image_projection_modules(self) -> List[nn.Module]:
+        "The modules that `project_image` computes with: their weights decide what it makes."
+        return [self.cross_attn_token_to_image.k_proj, self.cross_attn_token_to_image.v_proj, self.cross_attn_image_to_token.q_proj]
+
     def project_image(self, keys: torch.Tensor, key_pe: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """The projections of image tokens (1 x hw x C, with their code) that this block makes whatever the prompts:
         keys and values of the tokens' attention to the image, queries of the image's attention to the tokens."""
@@ -349,6 +353,10 @@ class MaskDecoder(nn.Module):
         """The work that every prompt set without a mask prompt shares on one image (`image_embedding` 1 x C x h x w,
         `dense_prompt_embedding` the prompt encoder's no-mask embedding), done once for `decode_prepared`."""
         return self.transformer.prepare_image(image_embedding + dense_prompt_embedding[:1], image_pe)
+
+    def preparation_modules(self) -> List[nn.Module]:
+        "The decoder's modules whose weights `prepare_image` computes with: the first two-way block's image projections."
+        return self.transformer.layers[0].image_projection_modules()
 
     def decode_prepared(self, prepared: PreparedImage, sparse_prompt_embeddings: torch.Tensor,
                         first_tokens: Optional[torch.Tensor] = None) -> DecodedPrompts:

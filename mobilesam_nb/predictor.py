@@ -155,12 +155,13 @@ def decode_prompt_tokens(self: SamPredictor, sparse: torch.Tensor, first_tokens:
 @patch
 def _prepared_image(self: SamPredictor) -> PreparedImage:
     """The mask decoder's work that every prompt set without a mask prompt shares on the current image
-    (`MaskDecoder.prepare_image`): made on first use, and again when the features, the weights or buffers of the prompt
-    encoder or the decoder (a training step, `load_state_dict`, a move to another device) or the autocast state change."""
+    (`MaskDecoder.prepare_image`): made on first use, and again when anything it is made from changes: the features,
+    the weights and buffers of the prompt encoder's no-mask embedding and position code and of the decoder's
+    `preparation_modules` (in place, as a training step or `load_state_dict` does, or replaced, as a move to another
+    device or a LoRA wrapper does), or the autocast state. Only those are checked: a few tensors per click, not all."""
     model, device_type = self.model, self.features.device.type
-    # each module's own tensors, read from its dicts: `parameters()` and `buffers()` walk the tree at twice the cost (per click)
-    tensors = [t for m in (model.prompt_encoder, model.mask_decoder) for module in m.modules()
-               for t in (*module._parameters.values(), *module._buffers.values()) if t is not None]
+    sources = (model.prompt_encoder.no_mask_embed, model.prompt_encoder.pe_layer, *model.mask_decoder.preparation_modules())
+    tensors = [t for module in sources for t in (*module.parameters(), *module.buffers())]
     state = (tensor_version(self.features), weights_key(tensors),
              torch.is_autocast_enabled(device_type) and torch.get_autocast_dtype(device_type))
     if self._prepared is None or self._prepared[0] is not self.features or self._prepared[1] != state:
