@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['FIRST_TOKENS_SETS', 'Attention', 'PreparedImage', 'TwoWayAttentionBlock', 'TwoWayTransformer', 'MLP',
-           'tensor_version', 'weights_key', 'answering_tokens', 'DecodedPrompts', 'MaskDecoder']
+           'answering_tokens', 'DecodedPrompts', 'MaskDecoder']
 
 # %% ../nbs/03_mask_decoder.ipynb #3bbcdea6
 import math
@@ -14,6 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .prompt_encoder import weights_key
 from .tinyvit import LayerNorm2d, fuses_gelu, onednn_ready
 from .vit import MLPBlock
 
@@ -276,15 +277,6 @@ class MLP(nn.Module):
         for i, layer in enumerate(self.layers):
             x = layer(x) if i == self.num_layers - 1 else F.relu(layer(x))
         return torch.sigmoid(x) if self.sigmoid_output else x
-
-# %% ../nbs/03_mask_decoder.ipynb #a233f011
-def tensor_version(t: torch.Tensor) -> Optional[int]:
-    "How many times `t` was changed in place; None for a tensor made under `torch.inference_mode`, which keeps no count."
-    return None if t.is_inference() else t._version
-
-def weights_key(tensors) -> Tuple[Tuple[Optional[int], int], ...]:
-    "What changes when any of `tensors` is changed in place or replaced: each one's version and address."
-    return tuple((tensor_version(t), t.data_ptr()) for t in tensors)
 
 # %% ../nbs/03_mask_decoder.ipynb #2542416b
 def answering_tokens(multimask_output: bool) -> slice:

@@ -14,7 +14,8 @@ from fastcore.basics import patch
 
 from .errors import InputError
 from .images import check_rgb_image
-from .mask_decoder import DecodedPrompts, PreparedImage, answering_tokens, tensor_version, weights_key
+from .mask_decoder import DecodedPrompts, PreparedImage, answering_tokens
+from .prompt_encoder import tensor_version, weights_key
 from .sam import Sam, ResizeLongestSide
 
 # %% ../nbs/06_predictor.ipynb #04aea780
