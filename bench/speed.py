@@ -5,8 +5,10 @@ switches the encoder back to BatchNorm after each convolution, separate GELUs an
 decoder back to projecting every image token and to channels-first transposed convolutions for a spelt-out batch of
 prompt sets, the predictor back to the official mask upscaling (with the padded area), and the automatic mask
 generator back to upscaling every mask before filtering.
-Both paths run in the same process on the same model, interleaved, and each table row gives the median of
-`--repeats` runs of each and their ratio (fast / reference: lower is better).
+Both paths run in the same process on the same model, interleaved round by round, and each table row gives the median
+of `--repeats` runs of each and the median of the rounds' own ratios (fast / reference: lower is better), with the
+ratios' quartiles where there are four rounds or more. The two runs of a round are seconds apart, so their ratio
+is little moved by the slow drifts of a shared machine's speed, which move a ratio of the two medians.
 
 The `hierarchical` rows compare TinySAM's coarse-then-dense sampling with the dense grid, both on the fast path
 (its masks are not the official ones, so its baseline column is the dense fast path, not the reference).
@@ -54,14 +56,25 @@ def seconds(fn, device: str) -> float:
 
 
 def compare(sam, variants: dict, repeats: int, device: str, warmup: bool = True) -> dict:
-    "Median seconds of each variant (name -> (fast_inference, fn)): `repeats` interleaved rounds, after an untimed one with `warmup`."
+    "Seconds of each run of each variant (name -> (fast_inference, fn)): `repeats` interleaved rounds, after an untimed one with `warmup`."
     times = {name: [] for name in variants}
     for _ in range(repeats + warmup):
         for name, (fast, fn) in variants.items():
             use_fast_inference(sam, fast)
             times[name].append(seconds(fn, device))
     use_fast_inference(sam)
-    return {name: statistics.median(ts[warmup:]) for name, ts in times.items()}
+    return {name: ts[warmup:] for name, ts in times.items()}
+
+
+def paired_ratios(baseline: list, fast: list) -> list:
+    "Each round's fast / baseline seconds, sorted."
+    return sorted(f / b for b, f in zip(baseline, fast))
+
+
+def quartiles(values: list) -> tuple:
+    "First quartile, median and third quartile of `values` (the median alone, three times, below four values)."
+    if len(values) < 4: return (statistics.median(values),) * 3
+    return tuple(statistics.quantiles(values, n=4, method='inclusive'))
 
 
 def onnx_encoder_runner(sam, img_size: int):
@@ -82,10 +95,10 @@ def bench_encoder(sizes, repeats: int, device: str, autocast, compile_encoder: b
         encoder = torch.compile(sam.image_encoder) if compile_encoder else sam.image_encoder
         def run():
             with torch.no_grad(), autocast(): encoder(x)
-        medians = compare(sam, {'reference': (False, run), 'fast': (True, run)}, repeats, device)
+        runs = compare(sam, {'reference': (False, run), 'fast': (True, run)}, repeats, device)
         onnx_run = onnx_encoder_runner(sam, size)
-        onnx = statistics.median(seconds(onnx_run, device) for _ in range(repeats)) if onnx_run else None
-        rows.append((f'encoder {size}x{size}', medians['reference'], medians['fast'], onnx))
+        onnx = statistics.median(seconds(onnx_run, device) for _ in range(repeats))
+        rows.append((f'encoder {size}x{size}', runs['reference'], runs['fast'], onnx))
     return rows
 
 
@@ -105,8 +118,8 @@ def bench_predict(repeats: int, device: str, autocast) -> list:
         with autocast(): predictor.predict_torch(None, None, boxes=boxes, multimask_output=False)
     rows = []
     for name, fn, per in (('predict, 1 point, 3 masks', one_point, 1), ('predict_torch, 64 boxes, per box', box_batch, 64)):
-        medians = compare(sam, {'reference': (False, fn), 'fast': (True, fn)}, repeats, device)
-        rows.append((name, medians['reference'] / per, medians['fast'] / per, None))
+        runs = compare(sam, {'reference': (False, fn), 'fast': (True, fn)}, repeats, device)
+        rows.append((name, [t / per for t in runs['reference']], [t / per for t in runs['fast']], None))
     return rows
 
 
@@ -122,9 +135,9 @@ def bench_amg(points_per_side, repeats: int, device: str, autocast) -> list:
             def generate():
                 with autocast(): found[path] = generator.generate(image)
             return generate
-        medians = compare(sam, {'reference': (False, run('reference')), 'fast': (True, run('fast'))}, repeats, device, warmup=False)
+        runs = compare(sam, {'reference': (False, run('reference')), 'fast': (True, run('fast'))}, repeats, device, warmup=False)
         counts = {path: len(records) for path, records in found.items()}
-        rows.append((f"AMG 640x480, {n}x{n} points ({counts['reference']} / {counts['fast']} masks)", medians['reference'], medians['fast'], None))
+        rows.append((f"AMG 640x480, {n}x{n} points ({counts['reference']} / {counts['fast']} masks)", runs['reference'], runs['fast'], None))
     return rows
 
 
@@ -142,17 +155,22 @@ def bench_hierarchical(points_per_side, repeats: int, device: str, autocast) -> 
             def generate():
                 with autocast(): found[name] = generators[name].generate(image)
             return generate
-        medians = compare(sam, {name: (True, run(name)) for name in generators}, repeats, device, warmup=False)
+        runs = compare(sam, {name: (True, run(name)) for name in generators}, repeats, device, warmup=False)
         rows.append((f"AMG {n}x{n}: hierarchical vs dense, both fast ({len(found['dense'])} / {len(found['hierarchical'])} masks)",
-                     medians['dense'], medians['hierarchical'], None))
+                     runs['dense'], runs['hierarchical'], None))
     return rows
 
 
 def markdown(rows) -> str:
-    lines = ['| benchmark | reference (s) | fast (s) | fast / reference | ONNX Runtime (s) |', '|---|---:|---:|---:|---:|']
+    "The table: each variant's median seconds, the median of the rounds' ratios and their quartiles, ONNX Runtime's median."
+    lines = ['| benchmark | reference (s) | fast (s) | fast / reference | ratio quartiles | ONNX Runtime (s) |',
+             '|---|---:|---:|---:|---:|---:|']
     for name, reference, fast, onnx in rows:
+        low, ratio, high = quartiles(paired_ratios(reference, fast))
+        spread = f'{low:.3f}-{high:.3f}' if len(reference) >= 4 else 'n/a'
         onnx_cell = f'{onnx:.4f}' if onnx is not None else 'n/a'
-        lines.append(f'| {name} | {reference:.4f} | {fast:.4f} | {fast / reference:.2f}x | {onnx_cell} |')
+        lines.append(f'| {name} | {statistics.median(reference):.4f} | {statistics.median(fast):.4f} | {ratio:.2f}x '
+                     f'({ratio:.3f}) | {spread} | {onnx_cell} |')
     return '\n'.join(lines)
 
 
@@ -162,7 +180,7 @@ def plot(rows, path: Path):
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(rows) + 1.2), dpi=70)
     names = [r[0].split(' (')[0] for r in rows][::-1]
-    ratios = [r[2] / r[1] for r in rows][::-1]
+    ratios = [quartiles(paired_ratios(r[1], r[2]))[1] for r in rows][::-1]
     ax.barh(names, ratios, color='tab:blue')
     ax.axvline(1.0, color='grey', lw=1)
     for y, ratio in enumerate(ratios): ax.text(ratio, y, f' {ratio:.2f}x', va='center', fontsize=8)
@@ -201,7 +219,7 @@ def main(argv=None):
     table = markdown(rows)
     options = ', '.join(o for o, on in (('bf16 autocast', a.bf16), ('torch.compile encoder', a.compile)) if on) or 'fp32 eager'
     device = torch.cuda.get_device_name() if a.device.startswith('cuda') else a.machine
-    header = f'{date.today()}, {device}, torch {torch.__version__}, {options}; medians of {a.repeats} runs ({a.amg_repeats} for AMG)'
+    header = f'{date.today()}, {device}, torch {torch.__version__}, {options}; medians of {a.repeats} rounds ({a.amg_repeats} for AMG)'
     print(header); print(table)
     if a.results:
         plot(rows, a.results.with_suffix('.png'))
