@@ -9,6 +9,8 @@ Both paths run in the same process on the same model, interleaved round by round
 of `--repeats` runs of each and the median of the rounds' own ratios (fast / reference: lower is better), with the
 ratios' quartiles where there are four rounds or more. The two runs of a round are seconds apart, so their ratio
 is little moved by the slow drifts of a shared machine's speed, which move a ratio of the two medians.
+The header gives the machine's speed just before and after the run (a matrix product and a large copy), so that
+runs at different times can be told apart.
 
 The `hierarchical` rows compare TinySAM's coarse-then-dense sampling with the dense grid, both on the fast path
 (its masks are not the official ones, so its baseline column is the dense fast path, not the reference).
@@ -53,6 +55,16 @@ def seconds(fn, device: str) -> float:
     fn()
     if device.startswith('cuda'): torch.cuda.synchronize()
     return time.perf_counter() - start
+
+
+def machine_speed(device: str) -> str:
+    "This moment's matrix-multiply throughput (fp32, 1024 x 1024 x 1024, median of 5) and copy bandwidth (256 MiB): a shared machine's speed drifts."
+    a, b = torch.randn(1024, 1024, device=device), torch.randn(1024, 1024, device=device)
+    gflops = 2 * 1024 ** 3 / statistics.median(seconds(lambda: a @ b, device) for _ in range(5)) / 1e9
+    source = torch.empty(64 * 2 ** 20, device=device)
+    target = torch.empty_like(source)
+    bandwidth = 2 * source.nbytes / statistics.median(seconds(lambda: target.copy_(source), device) for _ in range(5)) / 2 ** 30
+    return f'matmul {gflops:.0f} GFLOP/s, copy {bandwidth:.1f} GiB/s'
 
 
 def compare(sam, variants: dict, repeats: int, device: str, warmup: bool = True) -> dict:
@@ -206,6 +218,7 @@ def main(argv=None):
     if a.device.startswith('cuda') and not torch.cuda.is_available():
         sys.exit(f'{Path(__file__).name}: error: --device {a.device} but torch sees no CUDA device')
     autocast = (lambda: torch.autocast(a.device.split(':')[0], dtype=torch.bfloat16)) if a.bf16 else nullcontext
+    speed_before = machine_speed(a.device)
     rows = []
     benchmarks = {'encoder': [lambda: bench_encoder((1024, 512), a.repeats, a.device, autocast, a.compile)],
                   'predict': [lambda: bench_predict(a.repeats, a.device, autocast)],
@@ -219,7 +232,8 @@ def main(argv=None):
     table = markdown(rows)
     options = ', '.join(o for o, on in (('bf16 autocast', a.bf16), ('torch.compile encoder', a.compile)) if on) or 'fp32 eager'
     device = torch.cuda.get_device_name() if a.device.startswith('cuda') else a.machine
-    header = f'{date.today()}, {device}, torch {torch.__version__}, {options}; medians of {a.repeats} rounds ({a.amg_repeats} for AMG)'
+    header = (f'{date.today()}, {device}, torch {torch.__version__}, {options}; medians of {a.repeats} rounds ({a.amg_repeats} for AMG); '
+              f'machine speed before: {speed_before}, after: {machine_speed(a.device)}')
     print(header); print(table)
     if a.results:
         plot(rows, a.results.with_suffix('.png'))
