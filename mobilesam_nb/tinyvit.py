@@ -50,20 +50,14 @@ class Conv2d_BN(nn.Sequential):
         nn.init.constant_(self.bn.bias, 0)
         self.fast_inference = True
 
-    @property
-    def is_depthwise(self) -> bool:
-        "One filter per input channel (groups = input channels, more than one)."
-        return self.c.groups == self.c.in_channels > 1
-
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.training or not self.fast_inference: return self.bn(self.c(x))
         weight, bias = fold_conv_bn(self.c, self.bn)
         return F.conv2d(x, weight, bias, self.c.stride, self.c.padding, self.c.dilation, self.c.groups)
 
     def forward_then(self, x: torch.Tensor, activation: nn.Module) -> torch.Tensor:
-        """`activation(self(x))`; in the eval fast path a GELU runs inside the folded convolution (a oneDNN post-op),
-        except after a depthwise convolution, where the two steps apart are faster."""
-        if self.training or not self.fast_inference or self.is_depthwise or not fuses_gelu(activation, x): return activation(self(x))
+        "`activation(self(x))`; in the eval fast path a GELU runs inside the folded convolution (a oneDNN post-op)."
+        if self.training or not self.fast_inference or not fuses_gelu(activation, x): return activation(self(x))
         weight, bias = fold_conv_bn(self.c, self.bn)
         c = self.c
         return torch.ops.mkldnn._convolution_pointwise(x, weight, bias, list(c.padding), list(c.stride), list(c.dilation),
