@@ -192,10 +192,13 @@ def plot(rows, path: Path):
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(rows) + 1.2), dpi=70)
     names = [r[0].split(' (')[0] for r in rows][::-1]
-    ratios = [quartiles(paired_ratios(r[1], r[2]))[1] for r in rows][::-1]
-    ax.barh(names, ratios, color='tab:blue')
+    spreads = [quartiles(paired_ratios(r[1], r[2])) for r in rows][::-1]
+    ratios = [median for _, median, _ in spreads]
+    # whiskers from the first to the third quartile of the rounds' ratios (none below four rounds)
+    ax.barh(names, ratios, color='tab:blue', xerr=[[m - low for low, m, _ in spreads], [high - m for _, m, high in spreads]],
+            error_kw=dict(ecolor='black', capsize=3, lw=1))
     ax.axvline(1.0, color='grey', lw=1)
-    for y, ratio in enumerate(ratios): ax.text(ratio, y, f' {ratio:.2f}x', va='center', fontsize=8)
+    for y, (_, ratio, high) in enumerate(spreads): ax.text(high, y, f'  {ratio:.2f}x', va='center', fontsize=8)
     ax.set_xlabel('time of the fast path / time of its baseline (lower is better)')
     ax.set_xlim(0, 1.15)
     fig.tight_layout()
