@@ -71,10 +71,13 @@ class Attention(nn.Module):
         return self._attend_heads(self.project_heads('q_proj', q), k_heads, v_heads)
 
     def _attend_heads(self, q_heads: torch.Tensor, k_heads: torch.Tensor, v_heads: torch.Tensor) -> torch.Tensor:
-        "Attention of projected heads through the fused `F.scaled_dot_product_attention`; a side of batch 1 is broadcast to the other's batch."
-        n = max(q_heads.shape[0], k_heads.shape[0])
-        attended = F.scaled_dot_product_attention(q_heads.expand(n, -1, -1, -1), k_heads.expand(n, -1, -1, -1),
-                                                  v_heads.expand(n, -1, -1, -1))
+        """Attention of projected heads through the fused `F.scaled_dot_product_attention`: keys and values of batch 1 meet
+        all sets' queries in one call, queries of batch 1 are broadcast to the keys' batch."""
+        b, heads, nq, d = q_heads.shape
+        if k_heads.shape[0] == 1 < b:  # the sets' queries one after the other: the shared keys and values are read once
+            attended = F.scaled_dot_product_attention(q_heads.transpose(0, 1).reshape(1, heads, b * nq, d), k_heads, v_heads)
+            attended = attended.reshape(heads, b, nq, d).transpose(0, 1)
+        else: attended = F.scaled_dot_product_attention(q_heads.expand(k_heads.shape[0], -1, -1, -1), k_heads, v_heads)
         return self.out_proj(self._recombine_heads(attended))
 
     def _head_weights(self, proj: nn.Linear) -> torch.Tensor:
