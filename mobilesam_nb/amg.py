@@ -7,13 +7,14 @@ __all__ = ['OUTPUT_MODES', 'FAST_BATCH_BYTES', 'MaskData', 'greater', 'any_along
            'generate_crop_boxes', 'uncrop_boxes_xyxy', 'uncrop_points', 'uncrop_masks', 'is_box_near_crop_edge',
            'build_point_grid', 'build_all_layer_point_grids', 'batch_iterator', 'calculate_stability_score',
            'mask_to_rle_pytorch', 'rle_to_mask', 'area_from_rle', 'coco_encode_rle', 'remove_small_regions',
-           'SamAutomaticMaskGenerator', 'covered_points']
+           'SamAutomaticMaskGenerator', 'covered_points', 'map_in_threads']
 
 # %% ../nbs/07_amg.ipynb #64bf2f58
 import math
 from copy import deepcopy
 from itertools import product
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -386,6 +387,20 @@ def covered_points(points: np.ndarray, rles: List[Dict[str, Any]], crop_box: Lis
     for rle in rles: covered |= rle_to_mask(rle)[ys, xs]
     return covered
 
+# %% ../nbs/07_amg.ipynb #8f7f3d07
+def map_in_threads(fn: Callable[[Any], Any], items: List[Any], workers: int) -> List[Any]:
+    """`[fn(item) for item in items]`, in order, on `workers` threads that each run PyTorch with one intra-op thread
+    (for many small, independent CPU jobs); with `workers` 1 or a single item, a plain loop on the caller's thread."""
+    if workers <= 1 or len(items) <= 1: return [fn(item) for item in items]
+    threads, grad, inference = torch.get_num_threads(), torch.is_grad_enabled(), torch.is_inference_mode_enabled()
+    autocast = dict(device_type='cpu', enabled=torch.is_autocast_enabled('cpu'), dtype=torch.get_autocast_dtype('cpu'))
+    def run(item):
+        torch.set_num_threads(1)
+        with torch.inference_mode(inference), torch.set_grad_enabled(grad), torch.autocast(**autocast): return fn(item)
+    try:
+        with ThreadPoolExecutor(workers) as pool: return list(pool.map(run, items))
+    finally: torch.set_num_threads(threads)
+
 # %% ../nbs/07_amg.ipynb #e196aee6
 def _nms_keep(boxes: torch.Tensor, scores: torch.Tensor, iou_threshold: float) -> torch.Tensor:
     "Indices kept by class-agnostic box NMS (highest score first)."
@@ -405,13 +420,17 @@ def _batch_size(self: SamAutomaticMaskGenerator) -> int:
 @patch
 def _process_points(self: SamAutomaticMaskGenerator, points: np.ndarray, cropped_size, crop_box, orig_size) -> MaskData:
     """Masks of N x 2 point prompts in the crop's pixels, a batch (`_batch_size`) at a time; on the fast path the prompts'
-    side of the decoding (`SamPredictor.prompt_tokens`) is made for all N at once, which reads its weights once."""
+    side of the decoding (`SamPredictor.prompt_tokens`) is made for all N at once, which reads its weights once, and on
+    a CPU the batches run side by side, one per intra-op thread the caller has (`map_in_threads`)."""
     if not len(points): return MaskData()
     fast = self.predictor.model.fast_inference
     tokens = self.predictor.prompt_tokens(*self._point_prompts(points, cropped_size)) if fast else ()
+    def process(batch):
+        batch_points, *batch_tokens = batch
+        return self._process_batch(batch_points, cropped_size, crop_box, orig_size, tuple(batch_tokens) if fast else None)
+    workers = torch.get_num_threads() if fast and self.predictor.device.type == 'cpu' else 1
     data = MaskData()
-    for batch, *batch_tokens in batch_iterator(self._batch_size(), points, *tokens):
-        data.cat(self._process_batch(batch, cropped_size, crop_box, orig_size, tuple(batch_tokens) if fast else None))
+    for part in map_in_threads(process, list(batch_iterator(self._batch_size(), points, *tokens)), workers): data.cat(part)
     return data
 
 @patch
