@@ -395,10 +395,9 @@ def map_in_threads(fn: Callable[[Any], Any], items: List[Any], workers: int) -> 
     threads, grad, inference = torch.get_num_threads(), torch.is_grad_enabled(), torch.is_inference_mode_enabled()
     autocast = dict(device_type='cpu', enabled=torch.is_autocast_enabled('cpu'), dtype=torch.get_autocast_dtype('cpu'))
     def run(item):
-        torch.set_num_threads(1)
         with torch.inference_mode(inference), torch.set_grad_enabled(grad), torch.autocast(**autocast): return fn(item)
     try:
-        with ThreadPoolExecutor(workers) as pool: return list(pool.map(run, items))
+        with ThreadPoolExecutor(workers, initializer=torch.set_num_threads, initargs=(1,)) as pool: return list(pool.map(run, items))
     finally: torch.set_num_threads(threads)
 
 # %% ../nbs/07_amg.ipynb #e196aee6
